@@ -1,0 +1,27 @@
+"""Helpers for the deep-learning course notebooks.
+
+One module per concern:
+
+- :mod:`course_utils.data`      toy sets, Fashion-MNIST, digits (offline first, checksummed)
+- :mod:`course_utils.plots`     decision boundaries, curves, activations, optimizer paths, images
+- :mod:`course_utils.training`  seeding, a PyTorch fit loop with history, evaluation
+- :mod:`course_utils.checks`    assertion helpers for graded test cells
+
+``FAST`` is true when ``COURSE_FAST=1`` or when nbgrader executes the notebook
+(``NBGRADER_EXECUTION`` is set); notebooks then shrink data and epochs.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Quieten TensorFlow's C++ start-up chatter before any notebook imports it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from course_utils.settings import fast_mode, progress_enabled  # noqa: E402
+
+FAST: bool = fast_mode()
+
+__all__ = ["FAST", "fast_mode", "progress_enabled"]
+__version__ = "0.1.0"

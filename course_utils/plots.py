@@ -1,0 +1,187 @@
+"""Plots the notebooks share. Each function draws on ``ax`` (a new figure if
+None) and returns the axes, so a notebook can add titles or combine panels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+
+CLASS_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 5)) -> Axes:
+    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    ax: Axes | None = None,
+    resolution: int = 200,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Axes:
+    """Shade the regions ``predict`` assigns to each class and scatter ``X`` coloured by ``y``.
+
+    ``predict`` takes an (n, 2) array and returns n class labels (or
+    probabilities of class 1, which are thresholded at 0.5).
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D points of shape (n, 2), got {X.shape}")
+    ax = _axes(ax)
+    x_min, y_min = X.min(axis=0) - padding
+    x_max, y_max = X.max(axis=0) + padding
+    xx, yy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    z = np.asarray(predict(grid), dtype=float).reshape(-1)
+    if z.size != grid.shape[0]:
+        raise ValueError(f"predict returned {z.size} values for {grid.shape[0]} points: return one label per row")
+    if not np.all(np.isin(z, np.arange(len(CLASS_COLORS)))):
+        z = (z >= 0.5).astype(float)
+    classes = np.unique(np.concatenate([np.asarray(y).ravel(), z])).astype(int)
+    cmap = ListedColormap([CLASS_COLORS[c] for c in range(classes.max() + 1)])
+    levels = np.arange(classes.max() + 2) - 0.5
+    ax.contourf(xx, yy, z.reshape(xx.shape), levels=levels, cmap=cmap, alpha=0.25)
+    ax.scatter(X[:, 0], X[:, 1], c=np.asarray(y).astype(int), cmap=cmap, vmin=-0.5,
+               vmax=classes.max() + 0.5, edgecolors="k", linewidths=0.5, s=30)
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(y_min, y_max)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_history(
+    history: Mapping[str, Sequence[float]],
+    metrics: Sequence[str] = ("loss",),
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Training curves: each metric per epoch, with its ``val_`` twin if present.
+
+    ``history`` is a dict of lists (as returned by ``training.fit``) or a Keras
+    ``History`` object.
+    """
+    history = getattr(history, "history", history)
+    ax = _axes(ax, (7, 4))
+    for metric in metrics:
+        if metric not in history:
+            raise KeyError(f"history has no {metric!r}; it has {sorted(history)}")
+        epochs = np.arange(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], marker="o" if len(epochs) < 30 else None, label=f"train {metric}")
+        if f"val_{metric}" in history:
+            ax.plot(epochs, history[f"val_{metric}"], marker="o" if len(epochs) < 30 else None,
+                    linestyle="--", label=f"validation {metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(", ".join(metrics))
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_functions(
+    functions: Mapping[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray] | None]],
+    x: np.ndarray | None = None,
+    ncols: int = 4,
+) -> plt.Figure:
+    """One panel per function, each with its derivative dashed.
+
+    ``functions`` maps a name to ``(f, df)``; ``df`` may be None.
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x)
+    nrows = -(-len(functions) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.8 * nrows), squeeze=False)
+    for ax, (name, (f, df)) in zip(axes.ravel(), functions.items()):
+        ax.plot(x, f(x), label="f(z)")
+        if df is not None:
+            ax.plot(x, df(x), "--", label="f'(z)")
+        ax.axhline(0, color="k", linewidth=0.5)
+        ax.axvline(0, color="k", linewidth=0.5)
+        ax.set_title(name)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    for ax in axes.ravel()[len(functions):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_optimizer_paths(
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: Mapping[str, np.ndarray],
+    xlim: tuple[float, float] = (-2, 2),
+    ylim: tuple[float, float] = (-2, 2),
+    ax: Axes | None = None,
+    levels: int = 30,
+    minimum: tuple[float, float] | None = None,
+) -> Axes:
+    """Contours of a 2-D ``loss(x, y)`` with each optimizer's path of iterates.
+
+    ``paths`` maps an optimizer's name to an array of shape (steps + 1, 2).
+    """
+    ax = _axes(ax, (7, 6))
+    xs, ys = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
+    zs = loss(xs, ys)
+    ax.contour(xs, ys, zs, levels=np.geomspace(max(zs.min(), 1e-3), zs.max(), levels) if zs.min() >= 0
+               else levels, cmap="Greys", linewidths=0.6)
+    for (name, path), color in zip(paths.items(), CLASS_COLORS):
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=2, linewidth=1.2, label=name)
+    if minimum is not None:
+        ax.plot(*minimum, "k*", markersize=14, label="minimum")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def show_images(
+    images: np.ndarray,
+    labels: Sequence[int] | None = None,
+    class_names: Sequence[str] | None = None,
+    predictions: Sequence[int] | None = None,
+    ncols: int = 8,
+    cmap: str = "gray",
+) -> plt.Figure:
+    """A grid of images (N, H, W) or (N, H, W, C), titled with labels.
+
+    With ``predictions``, each title reads ``predicted (true)`` and wrong
+    predictions are shown in red.
+    """
+    images = np.asarray(images)
+    n = len(images)
+    if n == 0:
+        raise ValueError("show_images got no images")
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, min(ncols, n), figsize=(1.6 * min(ncols, n), 1.9 * nrows), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i >= n:
+            continue
+        image = images[i]
+        if image.ndim == 3 and image.shape[0] in (1, 3) and image.shape[-1] not in (1, 3):
+            image = np.moveaxis(image, 0, -1)  # channels-first tensors
+        ax.imshow(image.squeeze(), cmap=cmap if image.squeeze().ndim == 2 else None)
+        if labels is not None:
+            name = (lambda k: class_names[k] if class_names is not None else str(k))
+            if predictions is None:
+                ax.set_title(name(int(labels[i])), fontsize=8)
+            else:
+                right = int(predictions[i]) == int(labels[i])
+                ax.set_title(f"{name(int(predictions[i]))}\n({name(int(labels[i]))})", fontsize=8,
+                             color="black" if right else "red")
+    fig.tight_layout()
+    return fig
