@@ -13,13 +13,6 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 
-# Modules, in order; each is solutions/<id>/<id>.ipynb.
-c.CourseDirectory.db_assignments = [
-    {"name": "01_perceptron"},
-    {"name": "02_building_blocks"},
-    {"name": "03_mlp_backprop"},
-]
-
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

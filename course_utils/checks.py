@@ -152,7 +152,7 @@ def check_close(
     if not ok.all():
         where = _nonzero(_logical_not(ok))
         first = _tuple(_int(axis[0]) for axis in where)
-        detail = f"first mismatch at index {first}: got {got[first]!r}, expected {want[first]!r}" if first else ""
+        detail = f"first mismatch at index {first}: got {_float(got[first])!r}, expected {_float(want[first])!r}" if first else ""
         _fail(
             hint,
             f"expected: {_show(want)}",

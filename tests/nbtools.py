@@ -1,0 +1,112 @@
+"""Helpers the tests use to read course notebooks and run their graded cells.
+
+Graded test cells depend only on the setup cell and the exercise (solution)
+cells before them, so they can be run without the demos and training in
+between: that is what :class:`ExerciseRunner` does, in an IPython shell so
+that magics work as in a kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+NOTEBOOKS = ROOT / "notebooks"
+VENV_BIN = Path(sys.executable).parent
+
+
+def module_ids() -> list[str]:
+    """The course modules: one folder per module in solutions/."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def notebook_path(module: str, student: bool = False) -> Path:
+    return (NOTEBOOKS if student else SOLUTIONS) / module / f"{module}.ipynb"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+@dataclass
+class Exercise:
+    name: str
+    solution: str  # source of the ex_<name> cell
+    test: str  # source of the test_<name> cell
+    points: float
+
+
+def exercises(nb) -> list[Exercise]:
+    """Exercises in notebook order, pairing each ex_<name> cell with test_<name>."""
+    by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
+    found = []
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if gid and gid.startswith("ex_"):
+            name = gid[3:]
+            test = by_id.get(f"test_{name}")
+            assert test is not None, f"exercise {gid} has no test_{name} cell"
+            found.append(Exercise(name, cell.source, test.source, test.metadata["nbgrader"]["points"]))
+    return found
+
+
+def setup_source(nb) -> str:
+    cells = [c for c in nb.cells if grade_id(c) == "setup"]
+    assert len(cells) == 1, "every notebook needs exactly one setup cell (grade_id 'setup')"
+    return cells[0].source
+
+
+@dataclass
+class CellRun:
+    error: BaseException | None
+    stdout: str
+    stderr: str
+
+
+class ExerciseRunner:
+    """Runs a notebook's setup and exercise cells, then individual test cells."""
+
+    def __init__(self, nb):
+        from IPython.core.interactiveshell import InteractiveShell
+
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        self.shell = InteractiveShell.instance()
+        self.shell.reset(new_session=True)
+        self.exercises = {e.name: e for e in exercises(nb)}
+        self.run(setup_source(nb), must_succeed=True)
+        for exercise in self.exercises.values():
+            self.run(exercise.solution)
+
+    def run(self, source: str, must_succeed: bool = False) -> CellRun:
+        from IPython.utils.capture import capture_output
+
+        with capture_output(display=False) as captured:
+            result = self.shell.run_cell(source, silent=False, store_history=False)
+        error = result.error_before_exec or result.error_in_exec
+        if must_succeed and error is not None:
+            raise RuntimeError(f"cell failed: {error!r}\n{captured.stderr}\n--- source ---\n{source}")
+        return CellRun(error, captured.stdout, captured.stderr)
+
+    def run_test(self, name: str) -> CellRun:
+        return self.run(self.exercises[name].test)
+
+
+def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the nbgrader CLI of this environment (its bin/ on PATH, for alembic)."""
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
