@@ -110,3 +110,19 @@ def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedP
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def completed_notebook(module: str, overrides: dict[str, str] | None = None):
+    """The student notebook with every exercise answered as a student would.
+
+    Answers come from the solution notebook, except exercises named in
+    ``overrides`` (``{"step": "<cell source>"}``), which get that source.
+    """
+    answers = {e.name: e.solution for e in exercises(read(notebook_path(module)))}
+    answers.update(overrides or {})
+    nb = read(notebook_path(module, student=True))
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if gid and gid.startswith("ex_"):
+            cell.source = answers[gid[3:]]
+    return nb

@@ -1,0 +1,120 @@
+"""The course as a student meets it: JupyterLab served by the README's course
+command, a notebook opened in headless Chromium, every cell run from the menu.
+
+Each module's student notebook is answered the way a student would (the
+solution cells typed in), then Run → Run All Cells, File → Save Notebook; no
+cell may show an error, in the page or in the saved notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from nbtools import ROOT, completed_notebook, module_ids
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+RUN_ALL_TIMEOUT = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def course_server(tmp_path_factory):
+    """The README's course command (setup skipped: the suite already set up) on a copy of the notebooks."""
+    workdir = tmp_path_factory.mktemp("student")
+    for module in module_ids():
+        nbformat.write(completed_notebook(module), workdir / f"{module}.ipynb")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, COURSE_SKIP_SETUP="1", COURSE_FAST="1")
+    log = open(workdir.parent / "jupyter.log", "w")
+    server = subprocess.Popen(
+        [str(ROOT / "scripts" / "course"), "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workdir}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"JupyterLab did not start: {(workdir.parent / 'jupyter.log').read_text()}")
+            time.sleep(1)
+    yield base, token, workdir
+    os.killpg(server.pid, 15)
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _menu(driver, menu: str, item: str) -> None:
+    wait = WebDriverWait(driver, 30)
+    wait.until(EC.element_to_be_clickable(
+        (By.XPATH, f"//div[contains(@class,'lm-MenuBar-itemLabel') and text()='{menu}']"))).click()
+    wait.until(EC.element_to_be_clickable(
+        (By.XPATH, f"//div[contains(@class,'lm-Menu-itemLabel') and text()='{item}']"))).click()
+
+
+def _cells_done(driver) -> bool:
+    prompts = [p.text.strip() for p in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputPrompt")]
+    return bool(prompts) and all(p not in ("[*]:", "[ ]:", "") for p in prompts)
+
+
+@pytest.mark.parametrize("module", module_ids())
+def test_student_runs_every_cell_without_error(course_server, browser, module, tmp_path):
+    base, token, workdir = course_server
+    browser.get(f"{base}/lab/tree/{module}.ipynb?token={token}")
+    wait = WebDriverWait(browser, 120)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
+    wait.until(lambda d: d.find_elements(By.XPATH, "//*[contains(@class,'jp-StatusBar')]//*[contains(text(),'Idle')]"))
+    _menu(browser, "Run", "Run All Cells")
+    try:
+        WebDriverWait(browser, RUN_ALL_TIMEOUT, poll_frequency=2).until(_cells_done)
+    finally:
+        browser.save_screenshot(str(tmp_path / f"{module}.png"))
+    errors_on_page = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.error']")
+    _menu(browser, "File", "Save Notebook")
+    saved = workdir / f"{module}.ipynb"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        cells = [c for c in json.loads(saved.read_text())["cells"] if c["cell_type"] == "code"]
+        if all(c["execution_count"] for c in cells):
+            break
+        time.sleep(1)
+    assert all(c["execution_count"] for c in cells), "the saved notebook has cells that did not run"
+    errors = [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"{module}: cells raised {[(e['ename'], e['evalue']) for e in errors]}"
+    assert not errors_on_page, f"{module}: the page shows {len(errors_on_page)} error output(s)"
