@@ -71,7 +71,7 @@ _bool_dtype = numpy.dtype(bool)
 
 
 def _fail(hint: str, *details: str) -> None:
-    raise _AssertionError("\n  ".join((hint,) + details))
+    raise _AssertionError("\n  ".join((hint,) + _tuple(d for d in details if d)))
 
 
 def _show(value: Any) -> str:
@@ -150,9 +150,10 @@ def check_close(
         ok = _logical_and(_less_equal(diff, allowed), _isfinite(want))
         ok = ok | _equal(got, want)  # equal infinities
     if not ok.all():
-        where = _nonzero(_logical_not(ok))
-        first = _tuple(_int(axis[0]) for axis in where)
-        detail = f"first mismatch at index {first}: got {_float(got[first])!r}, expected {_float(want[first])!r}" if first else ""
+        detail = ""
+        if got.ndim:
+            first = _tuple(_int(axis[0]) for axis in _nonzero(_logical_not(ok)))
+            detail = f"first mismatch at index {first}: got {_float(got[first])!r}, expected {_float(want[first])!r}"
         _fail(
             hint,
             f"expected: {_show(want)}",

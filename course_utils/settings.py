@@ -26,3 +26,12 @@ def progress_enabled(environ: Mapping[str, str] | None = None) -> bool:
     if env.get("COURSE_PROGRESS") in ("0", "1"):
         return env["COURSE_PROGRESS"] == "1"
     return not (env.get("NBGRADER_EXECUTION") or env.get("CI"))
+
+
+def widgets_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """False while nbgrader executes a notebook, or when ``COURSE_WIDGETS=0``.
+
+    See :mod:`course_utils.widgets` for why headless runs draw static figures.
+    """
+    env = os.environ if environ is None else environ
+    return not env.get("NBGRADER_EXECUTION") and env.get("COURSE_WIDGETS", "1") != "0"

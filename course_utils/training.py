@@ -159,3 +159,4 @@ def fit(
         if verbose:
             print(line + f"  ({history['seconds'][-1]:.1f} s)")
     return history
+

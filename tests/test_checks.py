@@ -122,6 +122,7 @@ def test_dtype_scalar_and_raises_helpers():
     checks.check_dtype_kind(np.array([1, 0]), "i", "h")
     assert "integer" in fails(checks.check_dtype_kind, np.array([1.0]), "i", "return ints")
     checks.check_scalar_close(np.float64(0.5), 0.5, "h")
+    assert "0.75" in fails(checks.check_scalar_close, 0.75, 0.5, "wrong value")
     assert "single number" in fails(checks.check_scalar_close, [0.5], 0.5, "h")
     checks.check_raises(ValueError, int, "x", hint="h")
     assert "nothing was raised" in fails(checks.check_raises, ValueError, int, "3", hint="h")

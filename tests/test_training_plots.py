@@ -105,3 +105,39 @@ def test_other_plots_draw():
                             class_names=data.FASHION_MNIST_CLASSES)
     assert fig.axes[1].title.get_color() == "red"
     plt.close("all")
+
+
+@pytest.mark.parametrize("env,shown", [({}, True), ({"NBGRADER_EXECUTION": "autograde"}, False),
+                                       ({"COURSE_WIDGETS": "0"}, False)])
+def test_widgets_off_under_grading(env, shown):
+    assert settings.widgets_enabled(env) is shown
+
+
+def test_interact_draws_once_with_initial_values_when_widgets_are_off(monkeypatch):
+    from ipywidgets import FloatSlider, fixed
+
+    from course_utils import widgets
+
+    monkeypatch.setenv("COURSE_WIDGETS", "0")
+    calls = []
+
+    def demo(lr=0.1, epochs=5, data=None):
+        calls.append((lr, epochs, data))
+        return "drawn"
+
+    assert widgets.interact(demo, lr=FloatSlider(value=0.3, min=0, max=1), epochs=(1, 50), data=fixed("xy")) == "drawn"
+    assert calls == [(0.3, 5, "xy")]
+    with pytest.raises(ValueError, match="default value"):
+        widgets.interact(lambda n: n, n=(1, 5))
+
+
+def test_importing_course_utils_first_makes_keras_then_torch_optimizers_safe():
+    """Regression: TensorFlow loaded before torch's Triton used to segfault the kernel."""
+    import subprocess
+
+    code = ("import course_utils, keras, torch\n"
+            "p = torch.zeros(2, requires_grad=True)\n"
+            "opt = torch.optim.Adam([p], lr=0.1)\n"
+            "p.sum().backward(); opt.step(); print(p.tolist())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
