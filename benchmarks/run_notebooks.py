@@ -34,8 +34,11 @@ def run(module: str, fast: bool) -> tuple[float, list[dict], str | None]:
     path = ROOT / "solutions" / module / f"{module}.ipynb"
     nb = nbformat.read(path, as_version=4)
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as log:
-        saved = {k: os.environ.get(k) for k in ("COURSE_FAST", "COURSE_RESULTS_FILE", "COURSE_PROGRESS")}
-        os.environ.update(COURSE_FAST="1" if fast else "0", COURSE_RESULTS_FILE=log.name, COURSE_PROGRESS="0")
+        names = ("COURSE_FAST", "COURSE_RESULTS_FILE", "COURSE_PROGRESS", "COURSE_WIDGETS")
+        saved = {k: os.environ.get(k) for k in names}
+        # static figures instead of widgets: nbclient can stall after interact cells (course_utils.widgets)
+        os.environ.update(COURSE_FAST="1" if fast else "0", COURSE_RESULTS_FILE=log.name, COURSE_PROGRESS="0",
+                          COURSE_WIDGETS="0")
         try:
             client = NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
                                     resources={"metadata": {"path": str(path.parent)}})

@@ -45,7 +45,7 @@ def course_server(tmp_path_factory):
     for module in module_ids():
         nbformat.write(completed_notebook(module), workdir / f"{module}.ipynb")
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, COURSE_SKIP_SETUP="1", COURSE_FAST="1")
+    env = dict(os.environ, COURSE_SKIP_SETUP="1", COURSE_FAST="1", COURSE_WIDGETS="1")
     log = open(workdir.parent / "jupyter.log", "w")
     server = subprocess.Popen(
         [str(ROOT / "scripts" / "course"), "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",

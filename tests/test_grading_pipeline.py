@@ -1,8 +1,9 @@
 """A simulated class through the real nbgrader cycle: gradebook, release, autograde, export.
 
 Three students submit every module: one with the solutions, one blank, and one
-with a single wrong function (the first mutant of each module). The exported
-grades must be full marks, zero, and full marks less exactly that exercise's points.
+with a single wrong function (a known mistake in the module's last exercise, which
+no other exercise builds on). The exported grades must be full marks, zero, and
+full marks less exactly that exercise's points.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def graded_class(tmp_path_factory):
     wrong = {}
     for module in module_ids():
         nbgrader("generate_assignment", module, "--force", root, cwd=course)
-        mutant = all_mutants()[module][0]
+        last = exercises(read(notebook_path(module)))[-1].name
+        mutant = next(m for m in all_mutants()[module] if m.exercise == last)
         wrong[module] = mutant
         submissions = {
             "perfect": completed_notebook(module),
