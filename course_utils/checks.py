@@ -119,6 +119,18 @@ def check_shape(actual: Any, shape: tuple[int, ...], hint: str, name: str = "res
         _fail(hint, f"{name} has shape {array.shape}, expected shape {_tuple(shape)}.")
 
 
+def is_close(actual: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    """``numpy.allclose`` built from the ufuncs bound here: for a test that picks its hint.
+
+    Shapes broadcast as in NumPy; NaN is never close to anything.
+    """
+    with _errstate(all="ignore"):
+        got = _asarray(actual, dtype=_float64)
+        want = _asarray(expected, dtype=_float64)
+        close = _less_equal(_absolute(_subtract(got, want)), _add(atol, _multiply(rtol, _absolute(want))))
+    return _bool(close.all())
+
+
 def check_close(
     actual: Any,
     expected: Any,

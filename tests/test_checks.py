@@ -118,6 +118,13 @@ def test_call_without_warnings_catches_overflow_even_if_student_silenced_numpy()
     assert stable[0] == 0.0
 
 
+def test_is_close_matches_numpy_allclose():
+    for a, b in [([1.0, 2.0], [1.0, 2.0 + 1e-9]), ([1.0, 2.5], [1.0, 2.0]), ([[1.0], [2.0]], [1.0, 2.0]),
+                 ([np.nan], [np.nan]), (0.0, [0.0, 0.0])]:
+        assert checks.is_close(a, b) is bool(np.allclose(a, b))
+    assert checks.is_close([1.0, 1.1], [1.0, 1.0], rtol=0.2) is True
+
+
 def test_dtype_scalar_and_raises_helpers():
     checks.check_dtype_kind(np.array([1, 0]), "i", "h")
     assert "integer" in fails(checks.check_dtype_kind, np.array([1.0]), "i", "return ints")
