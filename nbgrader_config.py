@@ -17,8 +17,26 @@ c.CourseDirectory.release_directory = "notebooks"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Execution while validating and autograding: nbgrader sets NBGRADER_EXECUTION,
-# so course_utils.FAST is on and the notebooks run their small configuration.
+# Autograding: instead of nbgrader's Execute (the whole notebook in one kernel, as the
+# instructor), each exercise is graded on its own in a bubblewrap sandbox, with the
+# instructor's setup and test cells (course_utils/grading, README "Grading").
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,  # noqa: E402
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+from course_utils.grading.nbgrader_ext import SandboxedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.SandboxedExecute.sandbox = True  # False runs student code unprotected: only for trusted submissions
+c.SandboxedExecute.exercise_timeout = 60
+c.SandboxedExecute.submission_timeout = 600
+c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back (and is reported)
+# Feedback shows each test's points and message, never the hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# `nbgrader validate` still executes whole notebooks with Execute; nbgrader sets
+# NBGRADER_EXECUTION then, so course_utils.FAST is on.
 c.Execute.timeout = 180  # seconds per cell
 c.Execute.interrupt_on_timeout = True
 c.Execute.allow_errors = True

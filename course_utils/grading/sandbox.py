@@ -1,0 +1,225 @@
+"""Run a command in a bubblewrap sandbox with resource limits.
+
+The sandboxed process sees a read-only view of the system and of the Python
+environment, the ``course_utils`` package and nothing else of the course (no
+``solutions/``, gradebook, submissions or home directory), has no network, a
+private scratch ``/tmp`` (a size-limited tmpfs) and limits on memory, CPU time,
+processes, file size and output. When the grader runs as root, each worker slot
+gets its own unprivileged user id so that the process limit holds per sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import course_utils
+
+BWRAP_ENV = "COURSE_BWRAP"  # path of the bwrap binary (default: found on PATH)
+FIRST_SANDBOX_UID = 61000  # uid of worker slot 0 when grading as root
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot start, so student code must not run."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed run."""
+
+    wall_s: float = 60.0
+    cpu_s: int = 120
+    memory_mb: int = 4096
+    processes: int = 512  # threads count too (PyTorch starts one per core)
+    file_mb: int = 64  # largest file, and the size of the scratch /tmp
+    output_kb: int = 256  # stdout and stderr kept, each
+    open_files: int = 256
+
+
+@dataclass
+class Completed:
+    """What a sandboxed run left behind."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    result: bytes  # what the process wrote to fd 3
+    timed_out: bool
+    output_truncated: bool
+    seconds: float
+
+    @property
+    def signal_name(self) -> str | None:
+        if self.returncode < 0:
+            return signal.Signals(-self.returncode).name
+        return None
+
+
+def bwrap_path() -> str:
+    """The bubblewrap binary, or SandboxUnavailable saying how to install it."""
+    found = os.environ.get(BWRAP_ENV) or shutil.which("bwrap")
+    if not found or not os.access(found, os.X_OK):
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed, so student code cannot be sandboxed. "
+            "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap) and run again; "
+            "only if you trust every submission, pass --unsafe-no-sandbox."
+        )
+    return found
+
+
+def _readonly_paths() -> list[Path]:
+    """Everything the sandboxed Python needs, read-only: system, interpreter, venv, course_utils."""
+    paths = [Path(p) for p in ("/usr", "/etc/ld.so.cache", "/etc/fonts", "/etc/alternatives", "/etc/localtime")]
+    paths += [Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(course_utils.__file__).resolve().parent]
+    unique: list[Path] = []
+    for path in paths:
+        if path.exists() and not any(path == p or p in path.parents for p in unique):
+            unique.append(path)
+    return unique
+
+
+def _environment(extra: dict[str, str]) -> dict[str, str]:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "LANG": "C.UTF-8",
+    }
+    env.update(extra)
+    return env
+
+
+def bwrap_command(argv: list[str], limits: Limits, env: dict[str, str], uid: int | None) -> list[str]:
+    """The bwrap command line that runs ``argv`` isolated (see the module docstring).
+
+    As root, bwrap builds the sandbox with its own privileges (it can read a Python
+    installed under /root), then ``setpriv`` drops to the slot's unprivileged ``uid``
+    with no capabilities; otherwise bwrap uses an unprivileged user namespace.
+    """
+    command = [bwrap_path(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+               "--proc", "/proc", "--dev", "/dev",
+               "--size", str(limits.file_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp",
+               "--chdir", "/tmp", "--clearenv"]
+    if uid is None:
+        command += ["--unshare-user", "--cap-drop", "ALL"]
+    for link in ("/lib", "/lib64", "/bin", "/sbin"):
+        if Path(link).is_symlink():
+            command += ["--symlink", os.readlink(link), link]
+    made: set[Path] = set()
+    for path in _readonly_paths():
+        for parent in reversed(path.parents[:-1]):  # mount points bwrap creates must be traversable
+            if parent not in made:
+                made.add(parent)
+                command += ["--perms", "0755", "--dir", str(parent)]
+        command += ["--ro-bind", str(path), str(path)]
+    for key, value in env.items():
+        command += ["--setenv", key, value]
+    if uid is not None:
+        command += ["--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all"]
+    return [*command, "--", *argv]
+
+
+def _limits(limits: Limits):
+    """preexec_fn: set the rlimits, which bwrap and everything in the sandbox inherit."""
+
+    def apply() -> None:
+        memory = limits.memory_mb * 1024 * 1024
+        for name, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, limits.cpu_s),
+                            (resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024),
+                            (resource.RLIMIT_NOFILE, limits.open_files), (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(name, (value, value))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+
+    return apply
+
+
+def _drain(stream, limit: int, sink: list[bytes], truncated: list[bool]) -> None:
+    kept = 0
+    while chunk := stream.read(65536):
+        if kept < limit:
+            sink.append(chunk[: limit - kept])
+        if kept + len(chunk) > limit:
+            truncated.append(True)
+        kept += len(chunk)
+
+
+def run(argv: list[str], stdin: bytes, limits: Limits, *, sandbox: bool = True, slot: int = 0,
+        env: dict[str, str] | None = None) -> Completed:
+    """Run ``argv`` (a command inside the sandbox's view) with ``stdin``; never raises for what it does.
+
+    ``{result_fd}`` in ``argv`` is replaced by the number of a file descriptor the
+    process may write its result to. With ``sandbox=False`` the same limits apply
+    but nothing is isolated (the instructor's explicit opt-out).
+    """
+    environment = _environment(env or {})
+    result_read, result_write = os.pipe()
+    argv = [arg.replace("{result_fd}", str(result_write)) for arg in argv]
+    try:
+        uid = FIRST_SANDBOX_UID + slot if os.geteuid() == 0 else None
+        command = bwrap_command(argv, limits, environment, uid) if sandbox else argv
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(result_write,), env={} if sandbox else environment,
+            preexec_fn=_limits(limits), start_new_session=True,
+        )
+    finally:
+        os.close(result_write)
+    outputs: dict[str, list[bytes]] = {"stdout": [], "stderr": [], "result": []}
+    truncated: list[bool] = []
+    readers = [threading.Thread(target=_drain, args=(stream, limits.output_kb * 1024, outputs[name], truncated))
+               for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr),
+                                    ("result", os.fdopen(result_read, "rb")))]
+    for reader in readers:
+        reader.start()
+    try:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    timed_out = False
+    try:
+        proc.wait(timeout=limits.wall_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    _kill_group(proc.pid)
+    proc.wait()
+    for reader in readers:
+        reader.join(timeout=5)
+    return Completed(proc.returncode, b"".join(outputs["stdout"]), b"".join(outputs["stderr"]),
+                     b"".join(outputs["result"]), timed_out, bool(truncated), time.monotonic() - start)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def check_available() -> None:
+    """Start a trivial sandbox; raise SandboxUnavailable with the reason if it cannot."""
+    python = str(Path(sys.executable))
+    done = run([python, "-I", "-c", "import course_utils"], b"", Limits(wall_s=60))
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        raise SandboxUnavailable(
+            "bubblewrap could not start a sandbox here (" + " / ".join(detail or [f"exit {done.returncode}"]) + "). "
+            "It needs unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or root. "
+            "Fix that and run again; only if you trust every submission, pass --unsafe-no-sandbox."
+        )
