@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import importlib
 import io
 import json
 import os
@@ -35,6 +36,10 @@ import time
 import types
 import warnings
 from typing import Any
+
+# The harness's own builtins, bound here so that a student rebinding builtins cannot change the harness.
+from builtins import (BaseException, Exception, KeyError, PermissionError, any, callable, dict, getattr,  # noqa: E402
+                      isinstance, len, list, max, print, set, str, type)
 
 STUDENT_FILE = "<student cell ex_{}>"
 TEST_FILE = "<test cell test_{}>"
@@ -133,9 +138,14 @@ class _Sink(io.TextIOBase):
         return True
 
 
-def _watched() -> list[tuple[str, dict]]:
+def _watched(load: bool = False) -> list[tuple[str, dict]]:
     found = []
     for name in WATCHED_MODULES:
+        if load and name.split(".")[0] in sys.modules and name not in sys.modules:
+            try:
+                importlib.import_module(name)  # watch numpy.testing even if the setup did not import it
+            except ImportError:
+                pass
         module = sys.modules.get(name)
         if module is not None:
             found.append((name, vars(module)))
@@ -151,7 +161,7 @@ def _watched() -> list[tuple[str, dict]]:
 def snapshot() -> dict[str, dict[str, Any]]:
     """The functions, classes and modules that watched modules and classes bind."""
     taken = {}
-    for name, namespace in _watched():
+    for name, namespace in _watched(load=True):
         taken[name] = {k: v for k, v in namespace.items()
                        if callable(v) or isinstance(v, (types.ModuleType, staticmethod, classmethod, property))}
     return taken
@@ -331,7 +341,9 @@ def main() -> None:
                 record = run_exercise(namespace, setup_names, exercise, exercises[:index])
             except BaseException as exc:  # noqa: BLE001 - a bug here must not pass anything
                 record = {"event": "result", "exercise": exercise["name"], "passed": False,
-                          "message": f"grader error: {type(exc).__name__}: {exc}", "flags": [], "notes": []}
+                          "message": f"grader error: {type(exc).__name__}: {exc}",
+                          "flags": [f"the grader failed on this answer ({type(exc).__name__}); review it"],
+                          "notes": []}
             record["seconds"] = round(time.monotonic() - start, 3)
             emit(record)
             os._exit(0)

@@ -58,9 +58,12 @@ class Completed:
 
     @property
     def signal_name(self) -> str | None:
-        if self.returncode < 0:
-            return signal.Signals(-self.returncode).name
-        return None
+        """The signal that ended the process (bwrap reports a signal N as exit status 128 + N)."""
+        number = -self.returncode if self.returncode < 0 else self.returncode - 128
+        try:
+            return signal.Signals(number).name if number > 0 else None
+        except ValueError:
+            return None
 
 
 def bwrap_path() -> str:
