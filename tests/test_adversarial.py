@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import runner
+from course_utils.grading import runner, scan
 from course_utils.grading.runner import GradingOptions, grade_notebook
 from nbtools import completed_notebook, grade_id, notebook_path, read
 
@@ -221,3 +221,17 @@ def test_results_round_trip_through_the_cache(tmp_path):
     result = _grade(tmp_path, _notebook())
     again = runner.NotebookResult.from_json(result.to_json())
     assert again == result and json.loads(result.to_json())["exercises"][0]["name"] == "step"
+
+
+def test_the_gate_lets_every_honest_answer_through():
+    """Solutions and the known wrong answers of every module are graded normally, never refused."""
+    from mutants import all_mutants
+    from nbtools import exercises, module_ids, setup_source
+
+    for module in module_ids():
+        nb = read(notebook_path(module))
+        modules = runner._module_names(setup_source(nb))
+        answers = [(e.name, e.solution) for e in exercises(nb)]
+        answers += [(f"{m.exercise} ({m.mistake})", m.source) for m in all_mutants().get(module, [])]
+        for name, source in answers:
+            assert not scan.gate(source, modules), f"{module} {name}: {scan.gate(source, modules)}"
