@@ -4,6 +4,7 @@ Source notebooks (with solutions and hidden tests) live in ``solutions/``; the
 student versions that nbgrader generates go to ``notebooks/``.
 """
 
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -12,6 +13,9 @@ c.CourseDirectory.course_id = "deep-learning-course"
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
+# A shared gradebook for a team of graders (README, "A shared gradebook"): PostgreSQL via psycopg2.
+if os.environ.get("COURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
 
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
