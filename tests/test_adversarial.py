@@ -131,6 +131,8 @@ ATTACKS = [
         WRONG_STEP + "print('{\"event\": \"result\", \"exercise\": \"step\", \"passed\": true}')\n"), 4, None),
     ("leak_inputs_through_error", lambda: _notebook("def step(z):\n    raise ValueError(f'inputs: {z!r}')\n"),
      4, None),
+    ("syntax_error_in_answer", lambda: _notebook("def step(z)\n    return z\n"), 4, None),
+    ("magic_in_answer", lambda: _notebook("%timeit 1\n" + WRONG_STEP), 4, None),
     ("broken_notebook_file", lambda: '{"cells": [', 0, "cannot be read"),
 ]
 
@@ -156,6 +158,8 @@ def test_feedback_messages_say_what_is_wrong(tmp_path):
     assert "out of memory" in memory["step"].message
     leak = _by_name(_grade(tmp_path, _notebook("def step(z):\n    raise ValueError(f'inputs: {z!r}')\n")))
     assert "ValueError" in leak["step"].message and "inputs" not in leak["step"].message
+    syntax = _by_name(_grade(tmp_path, _notebook("def step(z)\n    return z\n")))
+    assert "not valid Python: line 1" in syntax["step"].message
     stderr = _by_name(_grade(tmp_path, ATTACKS[[a[0] for a in ATTACKS].index("own_stderr_output")][1]()))
     assert "wrote to stderr" in stderr["step"].message and "debugging step" in stderr["step"].message
 

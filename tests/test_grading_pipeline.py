@@ -1,9 +1,10 @@
 """A simulated class through the real nbgrader cycle: gradebook, release, autograde, export.
 
 Three students submit every module: one with the solutions, one blank, and one
-with a single wrong function (a known mistake in the module's last exercise, which
-no other exercise builds on). The exported grades must be full marks, zero, and
-full marks less exactly that exercise's points.
+with a single wrong function (a known mistake in the module's *first* exercise,
+which later exercises build on). The exported grades must be full marks, zero, and
+full marks less exactly that exercise's points: each exercise is graded with the
+reference solutions of the ones before it, so a mistake never cascades.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def graded_class(tmp_path_factory):
     wrong = {}
     for module in module_ids():
         nbgrader("generate_assignment", module, "--force", root, cwd=course)
-        last = exercises(read(notebook_path(module)))[-1].name
-        mutant = next(m for m in all_mutants()[module] if m.exercise == last)
+        first = exercises(read(notebook_path(module)))[0].name
+        mutant = next(m for m in all_mutants()[module] if m.exercise == first)
         wrong[module] = mutant
         submissions = {
             "perfect": completed_notebook(module),

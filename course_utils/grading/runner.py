@@ -157,8 +157,7 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         released_nb = nbformat.read(released, as_version=4)
         result.flags += scan.compare(nb, released_nb)
         for code in scan.added_code(nb, released_nb):
-            result.flags += [f"a code cell of the student's {why}" for why in scan.gate(code, _module_names(setup))
-                             if "is not valid Python" not in why]
+            result.flags += [f"a code cell of the student's {why}" for why in scan.gate(code, _module_names(setup))]
     answers = _answers(nb)
     by_name: dict[str, ExerciseResult] = {}
     runnable = []
@@ -167,6 +166,11 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         if answer is None:
             by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False,
                                                     f"the answer cell ex_{exercise.name} is missing")
+            continue
+        broken = scan.syntax_error(answer)
+        if broken:
+            by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False,
+                                                    f"your answer cell is not valid Python: {broken}")
             continue
         problems = scan.gate(answer, _module_names(setup))
         if problems:
