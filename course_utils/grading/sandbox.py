@@ -137,8 +137,27 @@ def bwrap_command(argv: list[str], limits: Limits, env: dict[str, str], uid: int
     return [*command, "--", *argv]
 
 
-def _limits(limits: Limits):
-    """preexec_fn: set the rlimits, which bwrap and everything in the sandbox inherit."""
+def _tasks_of_this_user() -> int:
+    """Processes and threads this user runs now (what RLIMIT_NPROC counts)."""
+    uid, count = str(os.getuid()), 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("Uid", "").split()[:1] == [uid]:
+            count += int(fields.get("Threads", "1"))
+    return count
+
+
+def _limits(limits: Limits, own_uid: bool):
+    """preexec_fn: set the rlimits, which bwrap and everything in the sandbox inherit.
+
+    The process limit counts all processes of a user: with a user of its own (grading
+    as root) it is the sandbox's alone, otherwise it comes on top of what runs already.
+    """
+    processes = limits.processes if own_uid else _tasks_of_this_user() + limits.processes
 
     def apply() -> None:
         memory = limits.memory_mb * 1024 * 1024
@@ -146,7 +165,7 @@ def _limits(limits: Limits):
                             (resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024),
                             (resource.RLIMIT_NOFILE, limits.open_files), (resource.RLIMIT_CORE, 0)):
             resource.setrlimit(name, (value, value))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
     return apply
 
@@ -179,7 +198,7 @@ def run(argv: list[str], stdin: bytes, limits: Limits, *, sandbox: bool = True, 
         proc = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             pass_fds=(result_write,), env={} if sandbox else environment,
-            preexec_fn=_limits(limits), start_new_session=True,
+            preexec_fn=_limits(limits, uid is not None), start_new_session=True,
         )
     finally:
         os.close(result_write)
