@@ -76,7 +76,7 @@ def main() -> None:
                     shutil.rmtree(course / "grading", ignore_errors=True)
                     count += len(grade_assignment(course, module, options=options, progress=False))
                 seconds = time.monotonic() - start
-                rows.append((sandboxed, workers, count, seconds))
+                rows.append((sandboxed, workers, count, seconds, os.getloadavg()[1]))
                 print(f"sandbox={sandboxed} workers={workers}: {count} submissions in {seconds:.0f} s "
                       f"= {seconds / count:.2f} s per submission", flush=True)
     lines = [
@@ -86,11 +86,13 @@ def main() -> None:
         f"A class of {args.students} students x modules {', '.join(args.modules)} (a third right, a third blank, "
         "a third one known mistake), graded exercise by exercise (`course_utils.grading`).",
         "",
-        "| sandbox | workers | submissions | total s | s per submission |",
-        "|---|---|---|---|---|",
+        "The load average column shows what else ran on the machine meanwhile (2.0 = both cores busy).",
+        "",
+        "| sandbox | workers | submissions | total s | s per submission | load average (5 min) |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {'bubblewrap' if s else 'none (--unsafe-no-sandbox)'} | {w} | {n} | {t:.0f} | {t / n:.2f} |"
-              for s, w, n, t in rows]
+    lines += [f"| {'bubblewrap' if s else 'none (--unsafe-no-sandbox)'} | {w} | {n} | {t:.0f} | {t / n:.2f} | {load:.1f} |"
+              for s, w, n, t, load in rows]
     Path(args.output).write_text("\n".join(lines) + "\n")
     print(f"wrote {args.output}")
 
