@@ -137,6 +137,30 @@ def bwrap_command(argv: list[str], limits: Limits, env: dict[str, str], uid: int
     return [*command, "--", *argv]
 
 
+def _pids_of(uid: int) -> list[int]:
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if status.split("Uid:", 1)[1].split()[0] == str(uid):
+            pids.append(int(pid))
+    return pids
+
+
+def _reap(uid: int, timeout_s: float = 10.0) -> None:
+    """Kill whatever still runs as the slot's user (a fork bomb's children) and wait until it is gone."""
+    deadline = time.monotonic() + timeout_s
+    while (pids := _pids_of(uid)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.05)
+
+
 def _tasks_of_this_user() -> int:
     """Processes and threads this user runs now (what RLIMIT_NPROC counts)."""
     uid, count = str(os.getuid()), 0
@@ -221,6 +245,8 @@ def run(argv: list[str], stdin: bytes, limits: Limits, *, sandbox: bool = True, 
         timed_out = True
     _kill_group(proc.pid)
     proc.wait()
+    if sandbox and uid is not None:
+        _reap(uid)
     for reader in readers:
         reader.join(timeout=5)
     return Completed(proc.returncode, b"".join(outputs["stdout"]), b"".join(outputs["stderr"]),
