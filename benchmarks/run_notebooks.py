@@ -8,6 +8,8 @@ Each notebook runs in a fresh kernel, as a student would run it (full mode), and
 as CI and nbgrader run it (``COURSE_FAST=1``). Headline figures are the values
 notebooks report with ``course_utils.results.record``. Targets (course spec,
 section 7): under 180 s in full mode and under 60 s in fast mode on 2 CPU cores.
+Rows of modules not measured this time are kept from the existing output file,
+each with the day it was measured.
 """
 
 from __future__ import annotations
@@ -81,20 +83,27 @@ def main() -> int:
         figures = "<br>".join(
             f"{r['name']} = {r['value']:.4g}" + (f" (target {r['target']})" if r["target"] else "") for r in results)
         rows.append(f"| {module} | {'-' if full_s is None else f'{full_s:.0f}'} | {fast_s:.0f} | "
-                    f"{figures or '-'} | {error or 'none'} |")
+                    f"{figures or '-'} | {error or 'none'} | {datetime.date.today()} |")
         print(rows[-1], flush=True)
 
     header = [
         "# Notebook benchmark",
         "",
-        f"Measured {datetime.date.today()} on {os.cpu_count()} cores ({cpu_name()}), Python "
+        f"Measured on {os.cpu_count()} cores ({cpu_name()}), Python "
         f"{platform.python_version()}, by `benchmarks/run_notebooks.py`. Wall time of a fresh kernel running the",
         "whole notebook (imports included). Targets: full mode < 180 s, fast mode < 60 s.",
         "",
-        "| module | full mode (s) | fast mode (s) | headline results (full mode) | errors |",
-        "|---|---|---|---|---|",
+        "| module | full mode (s) | fast mode (s) | headline results (full mode) | errors | measured |",
+        "|---|---|---|---|---|---|",
     ]
-    Path(args.output).write_text("\n".join(header + rows) + "\n")
+    measured = {row.split("|")[1].strip(): row for row in rows}
+    output = Path(args.output)
+    if output.exists():   # keep the rows of modules not measured this time
+        for line in output.read_text().splitlines():
+            if line.startswith("| ") and not line.startswith(("| module", "|---")):
+                module = line.split("|")[1].strip()
+                measured.setdefault(module, line if line.count("|") >= 7 else line + " earlier |")
+    output.write_text("\n".join(header + [measured[m] for m in sorted(measured)]) + "\n")
     print(f"wrote {args.output}")
     return 1 if failed else 0
 

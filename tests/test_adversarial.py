@@ -239,3 +239,14 @@ def test_the_gate_lets_every_honest_answer_through():
         answers += [(f"{m.exercise} ({m.mistake})", m.source) for m in all_mutants().get(module, [])]
         for name, source in answers:
             assert not scan.gate(source, modules), f"{module} {name}: {scan.gate(source, modules)}"
+
+
+@pytest.mark.parametrize("source, refused", [
+    ("def f(model):\n    return [m for m in model.modules()]\n", False),          # torch's Module.modules()
+    ("def f(model):\n    return model._fc, model._blocks[-1]\n", False),          # EfficientNet-Lite's parts
+    ("import sys as s\ndef f():\n    return s.modules\n", True),                  # sys.modules under an alias
+    ("import sys as s\ndef f():\n    return s.modules.get('os')\n", True),
+    ("def f(model):\n    return model._modules\n", True),                           # other private internals
+])
+def test_the_gate_on_model_internals(source, refused):
+    assert bool(scan.gate(source, {"torch", "np"})) == refused, scan.gate(source, {"torch", "np"})
