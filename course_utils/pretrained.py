@@ -20,8 +20,12 @@ import os
 import threading
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from course_utils.data import DatasetUnavailable, read_verified, search_dirs
+
+if TYPE_CHECKING:
+    import torch
 
 LITE0_WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 LITE0_WEIGHTS_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
@@ -74,7 +78,7 @@ def lite0_weights_path() -> Path:
     )
 
 
-def efficientnet_lite0(pretrained: bool = True, num_classes: int = 1000):
+def efficientnet_lite0(pretrained: bool = True, num_classes: int = 1000) -> torch.nn.Module:
     """EfficientNet-Lite0 as a ``torch.nn.Module`` in eval mode, with ImageNet weights by default.
 
     The classifier head is the attribute ``_fc`` (``Linear(1280, 1000)``);
@@ -165,7 +169,7 @@ def keras_weights(filename: str, subfolder: str, *, allow_download: bool = True,
 
 
 def tiny_efficientnet(num_classes: int = 4, width: int = 4, n_blocks: int = 2, head_features: int = 8,
-                      head_bias: bool = True, seed: int = 0):
+                      head_bias: bool = True, seed: int = 0) -> torch.nn.Module:
     """A few-hundred-parameter CNN whose attributes are named like EfficientNet-Lite's.
 
     ``_conv_stem``, ``_bn0``, ``_blocks`` (a ``ModuleList`` of conv-BN blocks),

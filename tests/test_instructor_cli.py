@@ -192,6 +192,10 @@ def test_lms_zip_collects_and_bad_zips_change_nothing(fresh_course, tmp_path, ca
                              "does not match the file-name pattern"),
         "broken notebook": (_zip(tmp_path / "broken.zip", {"ada_01_perceptron.ipynb": "{not json"}),
                             "is not a readable notebook"),
+        "zip in the zip": (_zip(tmp_path / "outer.zip", {
+            "ada_01_perceptron.ipynb": notebook,
+            "more.zip": _zip(tmp_path / "inner.zip", {"ben_01_perceptron.ipynb": notebook}).read_bytes()}),
+            "is a zip inside the zip"),
     }
     (tmp_path / "text.zip").write_text("not a zip")
     for case, (path, message) in bad.items():

@@ -273,6 +273,14 @@ def name_regexp(course: Course, module: str) -> str:
     return NAME_PATTERN.format(notebooks=names)
 
 
+def _holds_notebooks(data: io.BytesIO) -> bool:
+    """Whether ``data`` is a zip archive with a notebook in it."""
+    if not zipfile.is_zipfile(data):
+        return False
+    with zipfile.ZipFile(data) as inner:
+        return any(n.endswith(".ipynb") for n in inner.namelist())
+
+
 def _zip_notebooks(path: Path) -> list[str]:
     """The notebooks in a zip (no folders, no hidden or __MACOSX files); InstructorError if unusable."""
     if not path.is_file():
@@ -289,8 +297,7 @@ def _zip_notebooks(path: Path) -> list[str]:
             except Exception as error:  # noqa: BLE001
                 raise InstructorError(f"{path}: {name} is not a readable notebook ({error})") from None
         for name in names:  # zip_collect would unpack these too, unchecked
-            if name.endswith(".zip") and zipfile.is_zipfile(io.BytesIO(archive.read(name))) and any(
-                    n.endswith(".ipynb") for n in zipfile.ZipFile(io.BytesIO(archive.read(name))).namelist()):
+            if name.endswith(".zip") and _holds_notebooks(io.BytesIO(archive.read(name))):
                 raise InstructorError(f"{path}: {name} is a zip inside the zip; unpack it and collect it on its own")
     if not notebooks:
         raise InstructorError(f"{path} holds no notebooks (.ipynb); found: {', '.join(names[:5]) or 'nothing'}")
@@ -462,7 +469,8 @@ def grades_table(rows: list[dict[str, str]]) -> str:
 # Submissions built from the solutions (demo, tests)
 # ---------------------------------------------------------------------------
 
-def completed_submission(source: Path, released: Path, answers: dict[str, str] | None = None):
+def completed_submission(source: Path, released: Path,
+                         answers: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """The released notebook answered as a student would: each ``ex_<name>`` cell gets the
     solution from the source notebook, or ``answers[name]`` when given."""
     solutions = {grade_id(c)[3:]: c.source for c in nbformat.read(source, as_version=4).cells
@@ -541,7 +549,7 @@ DEMO_STUDENTS = {
 }
 
 
-def demo_submission(course: Course, student: str):
+def demo_submission(course: Course, student: str) -> nbformat.NotebookNode:
     """The demo student's notebook of DEMO_MODULE (see DEMO_STUDENTS)."""
     source = course.root / "solutions" / DEMO_MODULE / f"{DEMO_MODULE}.ipynb"
     released = course.root / "notebooks" / DEMO_MODULE / f"{DEMO_MODULE}.ipynb"
