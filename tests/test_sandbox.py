@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,13 +75,31 @@ def test_runs_as_an_unprivileged_user_without_capabilities():
 
 
 def test_fork_bomb_is_contained():
-    code = ("import os, time\ncount = 0\nwhile True:\n    try:\n        os.fork()\n        count += 1\n"
+    code = ("import os, time\nprint('uid', os.getuid(), flush=True)\ncount = 0\nwhile True:\n    try:\n        os.fork()\n        count += 1\n"
             "    except OSError:\n        print('fork refused after', count, flush=True)\n        time.sleep(30)\n")
     done = _run(code, Limits(wall_s=15, processes=64), slot=5)
     assert done.timed_out or done.returncode != 0
     assert "fork refused" in _out(done), _out(done)
-    leftovers = [p for p in os.listdir("/proc") if p.isdigit() and _uid(p) == sandbox.FIRST_SANDBOX_UID + 5]
+    uid = int(_out(done).split()[1])
+    leftovers = [p for p in os.listdir("/proc") if p.isdigit() and _uid(p) == uid]
     assert not leftovers, f"processes of the sandbox survived it: {leftovers}"
+
+
+def test_concurrent_runs_get_their_own_uid_and_leave_each_other_alone():
+    """Two grading runs on one machine (same worker slot): neither shares, nor cleans up, the other's user."""
+    import threading
+
+    long_run: dict[str, sandbox.Completed] = {}
+    thread = threading.Thread(target=lambda: long_run.update(
+        done=_run("import os, time\nprint(os.getuid(), flush=True)\ntime.sleep(4)\nprint('finished')", slot=3)))
+    thread.start()
+    time.sleep(1.5)                       # the long run is inside its sandbox now
+    short = _run("import os\nprint(os.getuid())", slot=3)
+    thread.join()
+    long_uid, finished = _out(long_run["done"]).split()
+    assert finished == "finished" and long_run["done"].returncode == 0, long_run["done"]
+    if os.geteuid() == 0:                 # as root every sandbox has a uid of its own
+        assert _out(short).split()[0] != long_uid
 
 
 def _uid(pid: str) -> int | None:

@@ -4,27 +4,34 @@ The sandboxed process sees a read-only view of the system and of the Python
 environment, the ``course_utils`` package and nothing else of the course (no
 ``solutions/``, gradebook, submissions or home directory), has no network, a
 private scratch ``/tmp`` (a size-limited tmpfs) and limits on memory, CPU time,
-processes, file size and output. When the grader runs as root, each worker slot
-gets its own unprivileged user id so that the process limit holds per sandbox.
+processes, file size and output. When the grader runs as root, each sandbox
+gets an unprivileged user id of its own, leased with a lock file, so that the
+process limit holds per sandbox and concurrent grading runs (two instructors,
+two workers) never share, or clean up, each other's user.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import course_utils
 
 BWRAP_ENV = "COURSE_BWRAP"  # path of the bwrap binary (default: found on PATH)
-FIRST_SANDBOX_UID = 61000  # uid of worker slot 0 when grading as root
+FIRST_SANDBOX_UID = 61000  # first of the unprivileged uids sandboxes run as when grading as root
+SANDBOX_UIDS = 256         # how many of them (at most this many sandboxes at once on one machine)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -161,6 +168,33 @@ def _reap(uid: int, timeout_s: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def _leased_uid(slot: int) -> Iterator[int]:
+    """An unprivileged uid no other sandbox on this machine uses meanwhile (root only).
+
+    Tries ``FIRST_SANDBOX_UID + slot`` first; a lock file per uid (released by the
+    kernel even if the grader dies) keeps concurrent grading runs apart. Whatever a
+    previous, killed grader left running as the uid is reaped first.
+    """
+    folder = Path(tempfile.gettempdir()) / "course-sandbox-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for offset in range(SANDBOX_UIDS):
+        uid = FIRST_SANDBOX_UID + (slot + offset) % SANDBOX_UIDS
+        handle = open(folder / f"{uid}.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            _reap(uid)
+            yield uid
+            return
+        finally:
+            handle.close()   # releases the lock
+    raise SandboxUnavailable(f"all {SANDBOX_UIDS} sandbox uids are in use: too many grading workers at once")
+
+
 def _tasks_of_this_user() -> int:
     """Processes and threads this user runs now (what RLIMIT_NPROC counts)."""
     uid, count = str(os.getuid()), 0
@@ -212,11 +246,16 @@ def run(argv: list[str], stdin: bytes, limits: Limits, *, sandbox: bool = True, 
     process may write its result to. With ``sandbox=False`` the same limits apply
     but nothing is isolated (the instructor's explicit opt-out).
     """
+    with _leased_uid(slot) if sandbox and os.geteuid() == 0 else contextlib.nullcontext(None) as uid:
+        return _run(argv, stdin, limits, sandbox, uid, env)
+
+
+def _run(argv: list[str], stdin: bytes, limits: Limits, sandbox: bool, uid: int | None,
+         env: dict[str, str] | None) -> Completed:
     environment = _environment(env or {})
     result_read, result_write = os.pipe()
     argv = [arg.replace("{result_fd}", str(result_write)) for arg in argv]
     try:
-        uid = FIRST_SANDBOX_UID + slot if os.geteuid() == 0 else None
         command = bwrap_command(argv, limits, environment, uid) if sandbox else argv
         start = time.monotonic()
         proc = subprocess.Popen(
