@@ -15,7 +15,7 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # A shared gradebook for a team of graders (README, "A shared gradebook"): PostgreSQL via psycopg2.
 if os.environ.get("COURSE_DB_URL"):
-    from course_utils.grading.cli import gradebook_url
+    from course_grader.cli import gradebook_url
 
     c.CourseDirectory.db_url = gradebook_url(os.environ["COURSE_DB_URL"])
 
@@ -25,12 +25,12 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Autograding: instead of nbgrader's Execute (the whole notebook in one kernel, as the
 # instructor), each exercise is graded on its own in a bubblewrap sandbox, with the
-# instructor's setup and test cells (course_utils/grading, README "Grading").
+# instructor's setup and test cells (course_grader, README "Grading").
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,  # noqa: E402
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
-from course_utils.grading.nbgrader_ext import SandboxedExecute  # noqa: E402
+from course_grader.nbgrader_ext import SandboxedExecute  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

@@ -7,7 +7,7 @@ Usage (from the repository root):
 
 Every student submits every module: a third the solutions, a third a blank notebook,
 the rest one known mistake (from tests/mutants). The class is graded with
-``course_utils.grading.runner.grade_assignment`` (phase 1 of ``scripts/instructor
+``course_grader.runner.grade_assignment`` (phase 1 of ``scripts/instructor
 autograde``; nbgrader's gradebook pass afterwards takes about a second per
 submission) with and without the bubblewrap sandbox, for each worker count.
 """
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from mutants import all_mutants  # noqa: E402
 from nbtools import completed_notebook, module_ids, notebook_path, read  # noqa: E402
 
-from course_utils.grading.runner import GradingOptions, grade_assignment  # noqa: E402
+from course_grader.runner import GradingOptions, grade_assignment  # noqa: E402
 
 
 def make_class(course: Path, students: int, modules: list[str]) -> None:
@@ -84,7 +84,7 @@ def main() -> None:
         "",
         f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}.",
         f"A class of {args.students} students x modules {', '.join(args.modules)} (a third right, a third blank, "
-        "a third one known mistake), graded exercise by exercise (`course_utils.grading`).",
+        "a third one known mistake), graded exercise by exercise (`course_grader`).",
         "",
         "The load average column shows what else ran on the machine meanwhile (2.0 = both cores busy).",
         "",

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.grading.cli import completed_submission
-from course_utils.grading.scan import grade_id
+from course_grader.cli import completed_submission
+from course_grader.scan import grade_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import runner, scan
-from course_utils.grading.runner import GradingOptions, grade_notebook
+from course_grader import runner, scan
+from course_grader.runner import GradingOptions, grade_notebook
 from nbtools import completed_notebook, grade_id, notebook_path, read
 
 MODULE = "01_perceptron"

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import cli
+from course_grader import cli
 from nbtools import VENV_BIN, exercises, notebook_path, read
 
 MODULE = "01_perceptron"

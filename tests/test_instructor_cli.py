@@ -1,4 +1,4 @@
-"""The instructor commands (scripts/instructor, course_utils.grading.cli) on throwaway courses.
+"""The instructor commands (scripts/instructor, course_grader.cli) on throwaway courses.
 
 ``demo`` runs the whole cycle end to end in a subprocess: roster, release to an
 exchange, four students fetch and submit through it and one arrives in an LMS zip,
@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import cli
+from course_grader import cli
 from nbtools import ROOT, exercises, notebook_path, read
 
 MODULE = "01_perceptron"

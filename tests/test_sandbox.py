@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.grading import runner, sandbox
-from course_utils.grading.sandbox import Limits, SandboxUnavailable
+from course_grader import runner, sandbox
+from course_grader.sandbox import Limits, SandboxUnavailable
 from nbtools import ROOT
 
 PYTHON = str(Path(sys.executable))

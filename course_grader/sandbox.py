@@ -88,7 +88,8 @@ def bwrap_path() -> str:
 def _readonly_paths() -> list[Path]:
     """Everything the sandboxed Python needs, read-only: system, interpreter, venv, course_utils."""
     paths = [Path(p) for p in ("/usr", "/etc/ld.so.cache", "/etc/fonts", "/etc/alternatives", "/etc/localtime")]
-    paths += [Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(course_utils.__file__).resolve().parent]
+    paths += [Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(course_utils.__file__).resolve().parent,
+              Path(__file__).resolve().parent]
     unique: list[Path] = []
     for path in paths:
         if path.exists() and not any(path == p or p in path.parents for p in unique):

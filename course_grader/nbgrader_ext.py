@@ -1,7 +1,7 @@
 """The nbgrader preprocessor that replaces ``Execute`` in ``nbgrader autograde``.
 
 Instead of running the whole submitted notebook in one kernel, it grades each
-exercise in the sandbox (:mod:`course_utils.grading.runner`) and writes the result
+exercise in the sandbox (:mod:`course_grader.runner`) and writes the result
 into the test cell's output: nothing extra when it passed, an error carrying only
 the check's message when it failed. nbgrader then scores the cells as usual
 (``SaveAutoGrades``), so the gradebook, formgrader, feedback and export work
@@ -18,7 +18,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Int
 
-from course_utils.grading.runner import (GradingOptions, NotebookResult, cache_path, grade_notebook,
+from course_grader.runner import (GradingOptions, NotebookResult, cache_path, grade_notebook,
                                          submission_key)
 
 

@@ -1,6 +1,6 @@
 """The grader inside the sandbox: grades each exercise of one submission in a forked child.
 
-Run as ``python -I -m course_utils.grading.harness RESULT_FD`` with one JSON job on stdin::
+Run as ``python -I -m course_grader.harness RESULT_FD`` with one JSON job on stdin::
 
     {"setup": "<setup cell>", "exercise_timeout_s": 60, "isolated": true,
      "exercises": [{"name": "step", "reference": "<solution cell>", "student": "<student cell>" | null,

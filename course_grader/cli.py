@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.grading.scan import grade_id
+from course_grader.scan import grade_id
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOG_NAME = "instructor.log"
@@ -377,7 +377,7 @@ def autograde(course: Course, module: str, workers: int = 2, exercise_timeout: f
               submission_timeout: float = 600.0, sandbox: bool = True, students: list[str] | None = None,
               progress: bool = True):
     """Grade in the sandbox (phase 1), record in the gradebook (nbgrader autograde), write the report."""
-    from course_utils.grading.runner import GradingOptions, SandboxUnavailable, grade_assignment, write_report
+    from course_grader.runner import GradingOptions, SandboxUnavailable, grade_assignment, write_report
 
     submitted = [s for s in course.submitted(module) if students is None or s in students]
     if not submitted:
@@ -415,7 +415,7 @@ def autograde(course: Course, module: str, workers: int = 2, exercise_timeout: f
 
 def _with_cached(course: Course, module: str, results: list) -> list:
     """``results`` and the still valid cached results of the module's other submissions (for the report)."""
-    from course_utils.grading.runner import NotebookResult, submission_key
+    from course_grader.runner import NotebookResult, submission_key
 
     done = {(r.student, r.notebook) for r in results}
     merged = list(results)

@@ -97,11 +97,11 @@ def gate(source: str, module_names: set[str] = frozenset()) -> list[str]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 top = alias.name.split(".")[0]
-                if top in BANNED_MODULES or alias.name.startswith("course_utils.grading"):
+                if top in BANNED_MODULES or alias.name.startswith("course_grader"):
                     add(node, f"imports `{alias.name}`")
         elif isinstance(node, ast.ImportFrom):
             top = (node.module or "").split(".")[0]
-            if top in BANNED_MODULES or (node.module or "").startswith("course_utils.grading") or node.level:
+            if top in BANNED_MODULES or (node.module or "").startswith("course_grader") or node.level:
                 add(node, f"imports from `{node.module}`")
             for alias in node.names:
                 if alias.name == "*":

@@ -1,6 +1,6 @@
 """Grade submitted notebooks: static checks, then every exercise in the sandbox.
 
-Each exercise is graded on its own (see :mod:`course_utils.grading.harness`): the
+Each exercise is graded on its own (see :mod:`course_grader.harness`): the
 instructor's setup cell and reference solutions of the exercises before it, the
 student's answer cell, then the instructor's test cell with the hidden tests.
 Demo cells are not run, so they can neither break nor fake a test; a student's
@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 from tqdm.auto import tqdm
 
-from course_utils.grading import sandbox, scan
-from course_utils.grading.sandbox import SandboxUnavailable
+from course_grader import sandbox, scan
+from course_grader.sandbox import SandboxUnavailable
 
 __all__ = ["GradingOptions", "ExerciseResult", "NotebookResult", "SandboxUnavailable", "grade_notebook",
            "grade_assignment", "write_report", "cache_path", "submission_key"]
@@ -203,7 +203,7 @@ def _run_in_sandbox(setup: str, exercises: list[_Exercise], runnable: list[_Exer
         job["exercises"] = _with_references(job["exercises"], exercises, order)
         limits = sandbox.Limits(wall_s=min(left, SETUP_ALLOWANCE_S + len(remaining) * (options.exercise_timeout_s + 5)),
                                 cpu_s=int(max(120, 2 * options.exercise_timeout_s)), memory_mb=options.memory_mb)
-        done = sandbox.run([python, "-I", "-m", "course_utils.grading.harness", "{result_fd}"],
+        done = sandbox.run([python, "-I", "-m", "course_grader.harness", "{result_fd}"],
                            json.dumps(job).encode(), limits, sandbox=options.sandbox, slot=slot)
         records = _parse(done.result)
         setup_record = next((r for r in records if r.get("event") == "setup"), None)
