@@ -240,19 +240,20 @@ def _drain(stream, limit: int, sink: list[bytes], truncated: list[bool]) -> None
 
 
 def run(argv: list[str], stdin: bytes, limits: Limits, *, sandbox: bool = True, slot: int = 0,
-        env: dict[str, str] | None = None) -> Completed:
+        env: dict[str, str] | None = None, extra_fds: tuple[int, ...] = ()) -> Completed:
     """Run ``argv`` (a command inside the sandbox's view) with ``stdin``; never raises for what it does.
 
     ``{result_fd}`` in ``argv`` is replaced by the number of a file descriptor the
     process may write its result to. With ``sandbox=False`` the same limits apply
-    but nothing is isolated (the instructor's explicit opt-out).
+    but nothing is isolated (the instructor's explicit opt-out). ``extra_fds`` are
+    inherited by the process under the same numbers (e.g. one end of a socket pair).
     """
     with _leased_uid(slot) if sandbox and os.geteuid() == 0 else contextlib.nullcontext(None) as uid:
-        return _run(argv, stdin, limits, sandbox, uid, env)
+        return _run(argv, stdin, limits, sandbox, uid, env, extra_fds)
 
 
 def _run(argv: list[str], stdin: bytes, limits: Limits, sandbox: bool, uid: int | None,
-         env: dict[str, str] | None) -> Completed:
+         env: dict[str, str] | None, extra_fds: tuple[int, ...] = ()) -> Completed:
     environment = _environment(env or {})
     result_read, result_write = os.pipe()
     argv = [arg.replace("{result_fd}", str(result_write)) for arg in argv]
@@ -261,7 +262,7 @@ def _run(argv: list[str], stdin: bytes, limits: Limits, sandbox: bool, uid: int 
         start = time.monotonic()
         proc = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(result_write,), env={} if sandbox else environment,
+            pass_fds=(result_write, *extra_fds), env={} if sandbox else environment,
             preexec_fn=_limits(limits, uid is not None), start_new_session=True,
         )
     finally:
