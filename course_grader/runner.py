@@ -12,8 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import queue
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -22,13 +26,14 @@ from pathlib import Path
 import nbformat
 from tqdm.auto import tqdm
 
+import course_utils
 from course_grader import sandbox, scan
 from course_grader.sandbox import SandboxUnavailable
 
 __all__ = ["GradingOptions", "ExerciseResult", "NotebookResult", "SandboxUnavailable", "grade_notebook",
            "grade_assignment", "write_report", "cache_path", "submission_key"]
 
-HARNESS_VERSION = "1"
+HARNESS_VERSION = "2"
 SETUP_ALLOWANCE_S = 90.0  # starting the sandbox and running the setup cell (imports)
 
 
@@ -93,6 +98,21 @@ class _Exercise:
     reference: str
     test: str
     points: float
+    defines: list[str] = field(default_factory=list)
+
+
+def _defined_names(source: str) -> list[str]:
+    """Top-level names a reference cell binds (what the test looks up in the student's code)."""
+    import ast
+
+    names: list[str] = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)]
+    return list(dict.fromkeys(names))
 
 
 def _read_source(path: Path) -> tuple[str, list[_Exercise]]:
@@ -107,13 +127,23 @@ def _read_source(path: Path) -> tuple[str, list[_Exercise]]:
             test = cells.get(f"test_{gid[3:]}")
             if test is None:
                 raise ValueError(f"{path}: exercise {gid} has no test_{gid[3:]} cell")
-            exercises.append(_Exercise(gid[3:], cell.source, test.source, float(test.metadata.nbgrader["points"])))
+            exercises.append(_Exercise(gid[3:], cell.source, test.source, float(test.metadata.nbgrader["points"]),
+                                       _defined_names(cell.source)))
     return cells["setup"].source, exercises
 
 
-def submission_key(submitted: Path, source: Path) -> str:
-    """Identifies a grading: the submitted file, the source notebook and the grader version."""
+def _code_digest() -> str:
+    """The grading code and everything the tests call: a change to any of it drops cached results."""
     digest = hashlib.sha256(HARNESS_VERSION.encode())
+    for package in (Path(__file__).resolve().parent, Path(course_utils.__file__).resolve().parent):
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def submission_key(submitted: Path, source: Path) -> str:
+    """Identifies a grading: the submitted file, the source notebook and the grading code (grader and checks)."""
+    digest = hashlib.sha256(_code_digest().encode())
     for path in (submitted, source):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -155,6 +185,7 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         for code in scan.added_code(nb, released_nb):
             result.flags += [f"a code cell of the student's {why}" for why in scan.gate(code, _module_names(setup))]
     answers = _answers(nb)
+    helpers: list[str] = []
     by_name: dict[str, ExerciseResult] = {}
     runnable = []
     for exercise in exercises:
@@ -168,135 +199,126 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
             by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False,
                                                     f"your answer cell is not valid Python: {broken}")
             continue
-        problems = scan.gate(answer, _module_names(setup))
-        if problems:
-            by_name[exercise.name] = ExerciseResult(
-                exercise.name, 0.0, exercise.points, False,
-                "not graded: answer cells may not inspect or change the grader or the system "
-                f"({problems[0]}); your instructor will review it", flags=problems)
-            continue
         runnable.append(exercise)
-    by_name.update(_run_in_sandbox(setup, exercises, runnable, answers, options, slot, start))
+        by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False, "")
+        by_name[exercise.name].flags += [f"note: {why}" for why in scan.gate(answer, _module_names(setup))]
+    graded = _run_exercises(setup, exercises, runnable, answers, helpers, options, slot, start)
+    for name, outcome in graded.items():
+        outcome.flags = by_name[name].flags + outcome.flags
+        by_name[name] = outcome
     result.exercises = [by_name[e.name] for e in exercises]
     result.seconds = round(time.monotonic() - start, 2)
     return result
 
 
-def _run_in_sandbox(setup: str, exercises: list[_Exercise], runnable: list[_Exercise], answers: dict[str, str],
-                    options: GradingOptions, slot: int, start: float) -> dict[str, ExerciseResult]:
-    """Run the runnable exercises; start a fresh sandbox after a crash until all are graded."""
+def _run_exercises(setup: str, exercises: list[_Exercise], runnable: list[_Exercise], answers: dict[str, str],
+                   helpers: list[str], options: GradingOptions, slot: int, start: float) -> dict[str, ExerciseResult]:
+    """Grade the runnable exercises: the student's process in the sandbox, the tests in the grader's process.
+
+    If the student's process dies between exercises (not only one exercise's
+    child), the exercises not yet graded are tried once more in a fresh one.
+    """
     graded: dict[str, ExerciseResult] = {}
-    order = [e.name for e in exercises]
     remaining = list(runnable)
-    python = str(Path(sys.executable))
-    while remaining:
+    for _attempt in range(2):
+        if not remaining:
+            break
         left = options.submission_timeout_s - (time.monotonic() - start)
         if left <= 0:
-            for e in remaining:
-                graded[e.name] = ExerciseResult(e.name, 0.0, e.points, False,
-                                                "not graded: the submission's time limit was reached")
             break
-        job = {"setup": setup, "exercise_timeout_s": options.exercise_timeout_s, "isolated": options.sandbox,
-               "exercises": [{"name": e.name, "reference": e.reference, "test": e.test,
-                              "student": answers[e.name]} for e in remaining]}
-        # the harness needs the references of every earlier exercise, graded here or not
-        job["exercises"] = _with_references(job["exercises"], exercises, order)
-        limits = sandbox.Limits(wall_s=min(left, SETUP_ALLOWANCE_S + len(remaining) * (options.exercise_timeout_s + 5)),
-                                cpu_s=int(max(120, 2 * options.exercise_timeout_s)), memory_mb=options.memory_mb)
-        done = sandbox.run([python, "-I", "-m", "course_grader.harness", "{result_fd}"],
-                           json.dumps(job).encode(), limits, sandbox=options.sandbox, slot=slot)
-        records = _parse(done.result)
-        setup_record = next((r for r in records if r.get("event") == "setup"), None)
-        if setup_record is None or not setup_record.get("ok"):
-            why = setup_record["message"] if setup_record else _describe_exit(done, "starting the grader")
-            raise RuntimeError(f"the grader could not run the setup cell: {why}\n"
-                               f"{done.stderr.decode(errors='replace')[-2000:]}")
-        progressed = _collect(records, remaining, graded, done, options)
+        records, problem = _grading_session(setup, exercises, remaining, answers, helpers, options, slot, left)
+        points = {e.name: e.points for e in remaining}
+        for record in records:
+            name = record.get("exercise")
+            if name not in points or name in graded:
+                continue
+            passed = record.get("passed") is True
+            graded[name] = ExerciseResult(name, points[name] if passed else 0.0, points[name], passed,
+                                          "" if passed else str(record.get("message") or "the test failed"),
+                                          [str(f) for f in record.get("flags", [])],
+                                          [str(n) for n in record.get("notes", [])],
+                                          float(record.get("seconds", 0.0)))
+        progressed = any(e.name in graded for e in remaining)
         remaining = [e for e in remaining if e.name not in graded]
         if not progressed:
-            for e in remaining:
-                graded[e.name] = ExerciseResult(e.name, 0.0, e.points, False,
-                                                "not graded: " + _describe_exit(done, "grading"))
             break
+    for e in remaining:
+        graded[e.name] = ExerciseResult(e.name, 0.0, e.points, False, "not graded: " + (problem or
+                                        "the submission's time limit was reached"),
+                                        flags=[f"not graded: {problem}"] if problem else [])
     return graded
 
 
-def _with_references(jobs: list[dict], exercises: list[_Exercise], order: list[str]) -> list[dict]:
-    """Exercises for the harness in notebook order; ungraded earlier ones run as references only."""
-    wanted = {j["name"]: j for j in jobs}
-    last = max(order.index(name) for name in wanted)
-    out = []
-    for e in exercises[: last + 1]:
-        out.append(wanted.get(e.name) or {"name": e.name, "reference": e.reference, "test": "", "student": None})
-    return out
-
-
-def _parse(raw: bytes) -> list[dict]:
-    records = []
-    for line in raw.decode(errors="replace").splitlines():
+def _grading_session(setup: str, exercises: list[_Exercise], remaining: list[_Exercise], answers: dict[str, str],
+                     helpers: list[str], options: GradingOptions, slot: int, left: float) -> tuple[list[dict], str]:
+    """One student's process (sandboxed) and one grader's process talking over a socket pair."""
+    wanted = {e.name for e in remaining}
+    last = max(i for i, e in enumerate(exercises) if e.name in wanted)
+    order = exercises[: last + 1]
+    student_job = {"setup": setup, "helpers": helpers, "exercise_timeout_s": options.exercise_timeout_s,
+                   "exercises": [{"name": e.name, "student": answers.get(e.name) if e.name in wanted else None}
+                                 for e in order]}
+    tester_job = {"setup": setup, "exercise_timeout_s": options.exercise_timeout_s, "setup_timeout_s": SETUP_ALLOWANCE_S,
+                  "exercises": [{"name": e.name, "test": e.test, "defines": e.defines, "reference": e.reference,
+                                 "graded": e.name in wanted} for e in order]}
+    grader_end, student_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    python = str(Path(sys.executable))
+    with tempfile.TemporaryFile() as job_file, tempfile.TemporaryFile() as out_file, \
+            tempfile.TemporaryFile() as err_file:
+        job_file.write(json.dumps(tester_job).encode())
+        job_file.seek(0)
+        tester = subprocess.Popen([python, "-I", "-m", "course_grader.tester", str(grader_end.fileno())],
+                                  stdin=job_file, stdout=out_file, stderr=err_file, pass_fds=(grader_end.fileno(),),
+                                  env=_tester_environment())
+        grader_end.close()
+        limits = sandbox.Limits(wall_s=min(left, SETUP_ALLOWANCE_S + len(order) * (3 * options.exercise_timeout_s + 15)),
+                                cpu_s=int(SETUP_ALLOWANCE_S + len(order) * (options.exercise_timeout_s + 5)),
+                                memory_mb=options.memory_mb)
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            records.append({"event": "garbage"})
-            continue
-        records.append(record if isinstance(record, dict) else {"event": "garbage"})
-    return records
+            done = sandbox.run([python, "-I", "-m", "course_grader.student_side", str(student_end.fileno())],
+                               json.dumps(student_job).encode(), limits, sandbox=options.sandbox, slot=slot,
+                               extra_fds=(student_end.fileno(),))
+        finally:
+            student_end.close()
+        try:
+            tester.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            tester.kill()
+            tester.wait()
+        out_file.seek(0)
+        err_file.seek(0)
+        records = []
+        for line in out_file.read().decode(errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        problem = ""
+        if os.environ.get("COURSE_GRADER_DEBUG"):
+            sys.stderr.write(err_file.read().decode(errors="replace") + done.stderr.decode(errors="replace"))
+            err_file.seek(0)
+        if tester.returncode != 0:
+            problem = ("the grader's process failed: " + err_file.read().decode(errors="replace")[-1500:]).strip()
+        elif len(records) < len(remaining):
+            problem = _describe_exit(done, "grading")
+    return records, problem
+
+
+def _tester_environment() -> dict[str, str]:
+    """The grader's process: the instructor's environment, one thread per library, no widgets."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg", COURSE_WIDGETS="0",
+               COURSE_PROGRESS="0", NBGRADER_EXECUTION=os.environ.get("NBGRADER_EXECUTION", "autograde"))
+    return env
 
 
 def _describe_exit(done: sandbox.Completed, doing: str) -> str:
     if done.timed_out:
         return f"time limit reached while {doing}"
     if done.signal_name:
-        return f"the grader was killed by {done.signal_name} while {doing}"
-    return f"the grader stopped (exit {done.returncode}) while {doing}"
-
-
-def _collect(records: list[dict], remaining: list[_Exercise], graded: dict[str, ExerciseResult],
-             done: sandbox.Completed, options: GradingOptions) -> bool:
-    """Turn the harness's records into results; True if any exercise was graded."""
-    points = {e.name: e.points for e in remaining}
-    progressed = False
-    current: str | None = None
-    found: dict[str, list[dict]] = {}
-    for record in records:
-        event = record.get("event")
-        if event == "begin":
-            current = record.get("exercise")
-            found[current] = []
-        elif current is not None:
-            found[current].append(record)
-            if event == "end":
-                current = None
-    for name, got in found.items():
-        if name not in points:
-            continue
-        progressed = True
-        results = [r for r in got if r.get("event") == "result"]
-        ends = [r for r in got if r.get("event") == "end"]
-        end = ends[0]["status"] if ends else None
-        if end is None:
-            graded[name] = ExerciseResult(name, 0.0, points[name], False,
-                                          "your code stopped the grader: " + _describe_exit(done, "testing it"),
-                                          flags=["the grader died while running this exercise"])
-        elif end == "timeout":
-            graded[name] = ExerciseResult(name, 0.0, points[name], False,
-                                          f"your code took longer than {options.exercise_timeout_s:g} s "
-                                          "(an endless loop?)")
-        elif len(results) != 1 or len(ends) != 1 or end != "exit 0" or len(got) != 2 \
-                or results[0].get("exercise") != name or any(r.get("event") == "garbage" for r in got):
-            why = {"exit": "exited", "signal": "was killed"}.get(end.split()[0], "")
-            message = (f"your code {why} ({end}) before the test finished" if not results
-                       else "the test's report was tampered with")
-            graded[name] = ExerciseResult(name, 0.0, points[name], False, message,
-                                          flags=[] if not results else ["unexpected output on the result channel"])
-        else:
-            r = results[0]
-            passed = r.get("passed") is True
-            graded[name] = ExerciseResult(name, points[name] if passed else 0.0, points[name], passed,
-                                          "" if passed else str(r.get("message", "")),
-                                          [str(f) for f in r.get("flags", [])], [str(n) for n in r.get("notes", [])],
-                                          float(r.get("seconds", 0.0)))
-    return progressed
+        return f"the student's process was killed by {done.signal_name} while {doing}"
+    return f"the student's process stopped (exit {done.returncode}) while {doing}"
 
 
 def cache_path(course_root: Path, assignment: str, student: str, notebook: str) -> Path:

@@ -264,23 +264,49 @@ def call_without_warnings(function: Callable[..., Any], *args: Any, name: str = 
     (underflow to 0 is fine); Python warnings are recorded and reported. The
     student's own ``np.seterr`` settings do not matter here.
     """
+    result, floating_point_error, warned = run_instrumented("warnings", function, args, kwargs)
+    if floating_point_error:
+        _fail(hint or f"{name} is numerically unstable.", f"NumPy reported a floating-point error: {floating_point_error}.")
+    if warned:
+        _fail(hint or f"{name} raised a warning.", warned[0])
+    return result
+
+
+def _watch_warnings(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, str, list[str]]:
+    """``(result, floating-point error or "", ["Category: message", ...])`` of one call."""
     with _catch_warnings(record=True) as caught:
         _simplefilter("always")
         try:
             with _errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
                 result = function(*args, **kwargs)
         except _FloatingPointError as exc:
-            _fail(
-                hint or f"{name} is numerically unstable.",
-                f"NumPy reported a floating-point error: {exc}.",
-            )
-    if caught:
-        first = caught[0]
-        _fail(
-            hint or f"{name} raised a warning.",
-            f"{first.category.__name__}: {first.message}",
-        )
-    return result
+            return None, _str(exc) or "floating-point error", []
+    return result, "", [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def run_instrumented(kind: str, function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """Run ``function`` under an instrument (``"warnings"`` or ``"trace"``) where the function's code runs.
+
+    In a notebook that is here. Under grading, the function lives in the
+    student's process and its stand-in (which has ``course_instrumented_call``)
+    asks that process to run the instrument; either way the result is plain data.
+    """
+    remote = _getattr(_type(function), "course_instrumented_call", None)
+    if remote is not None:
+        return remote(function, kind, args, kwargs)
+    instrument = {"warnings": _watch_warnings, "trace": _trace}[kind]
+    return instrument(function, *args, **kwargs)
+
+
+def build(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """An object a test hands to the student's code: ``factory(*args, **kwargs)``.
+
+    ``factory`` is a function or class importable by name (``torch.nn.Linear``,
+    ``pretrained.tiny_efficientnet``, ``copy.deepcopy``). In a notebook this just
+    calls it; under grading the object is built in the student's process, so a
+    test can give student code a model, a loader or an optimizer to work on.
+    """
+    return factory(*args, **kwargs)
 
 
 def check_raises(exception: type[BaseException], function: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> None:
@@ -322,6 +348,11 @@ def _is_library_file(filename: str, cache: dict[str, bool]) -> bool:
 
 
 def trace_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int, frozenset[str]]:
+    """Call ``function(*args, **kwargs)``; return ``(result, lines, called)`` (see ``_trace``)."""
+    return run_instrumented("trace", function, args, kwargs)
+
+
+def _trace(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int, frozenset[str]]:
     """Call ``function(*args, **kwargs)``; return ``(result, lines, called)``.
 
     ``lines`` counts the lines executed in code outside installed packages and
