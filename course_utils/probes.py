@@ -1,0 +1,76 @@
+"""Objects that test cells hand to the student's code: seeded models with probes, a plain optimizer.
+
+Test cells create them with ``checks.build(probes.seeded_sequential, ...)``, so
+that under grading they are built where the student's code runs (see
+``checks.build``); in a notebook ``build`` just calls the function.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+class ModeProbe(torch.nn.Module):
+    """Passes its input through; records the training flag and whether gradients were on at each call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modes: list[bool] = []
+        self.grads: list[bool] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.modes.append(self.training)
+        self.grads.append(torch.is_grad_enabled())
+        return x
+
+
+class PlainSGD:
+    """Gradient descent with the optimizer interface (``torch.optim``'s first use costs seconds)."""
+
+    def __init__(self, params, lr: float) -> None:
+        self.params, self.lr = list(params), lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is not None:
+                    p -= self.lr * p.grad
+
+
+def seeded_sequential(seed: int, *layers: tuple, random_running_stats: bool = False) -> torch.nn.Sequential:
+    """``torch.nn.Sequential`` of layer specs such as ``("Linear", 3, 4)`` or ``("ModeProbe",)``.
+
+    A spec names a class of ``torch.nn`` (or ``ModeProbe``) and its arguments.
+    Weights come from ``seed`` without touching the caller's random state; with
+    ``random_running_stats`` batch norm layers get running means in [-1, 1] and
+    variances in [0.5, 2] (so that evaluation mode visibly differs from training).
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        modules = [ModeProbe() if name == "ModeProbe" else getattr(torch.nn, name)(*args)
+                   for name, *args in layers]
+        model = torch.nn.Sequential(*modules)
+        if random_running_stats:
+            with torch.no_grad():
+                for module in model.modules():
+                    if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                        module.running_mean.uniform_(-1, 1)
+                        module.running_var.uniform_(0.5, 2.0)
+    return model
+
+
+def tied_pair(features: int) -> torch.nn.Sequential:
+    """Linear -> ReLU -> Linear whose two weight matrices are one shared parameter (tied weights)."""
+    model = torch.nn.Sequential(torch.nn.Linear(features, features), torch.nn.ReLU(),
+                                torch.nn.Linear(features, features))
+    model[2].weight = model[0].weight
+    return model
+
+
+def backward_of_sum(model: torch.nn.Module, x: torch.Tensor) -> None:
+    """``model(x).sum().backward()``: fills the gradients of whatever takes part."""
+    model(x).sum().backward()
