@@ -38,8 +38,13 @@ c.SandboxedExecute.sandbox = True  # False runs student code unprotected: only f
 c.SandboxedExecute.exercise_timeout = 60
 c.SandboxedExecute.submission_timeout = 600
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back (and is reported)
-# Feedback shows each test's points and message, never the hidden tests.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows each test's points and message, never the hidden tests, and nothing a
+# student wrote runs as script in it: outputs are sanitised before rendering (nbconvert's
+# SanitizeHTML), the rendered page's body after (bleach) (course_grader.report).
+from course_grader.report import FeedbackHTMLExporter, SanitizeFeedback  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = FeedbackHTMLExporter
 
 # `nbgrader validate` still executes whole notebooks with Execute; nbgrader sets
 # NBGRADER_EXECUTION then, so course_utils.FAST is on.
