@@ -1,10 +1,13 @@
-"""Grade submitted notebooks: static checks, then every exercise in the sandbox.
+"""Grade submitted notebooks: every exercise on its own, across a process boundary.
 
-Each exercise is graded on its own (see :mod:`course_grader.harness`): the
-instructor's setup cell and reference solutions of the exercises before it, the
-student's answer cell, then the instructor's test cell with the hidden tests.
-Demo cells are not run, so they can neither break nor fake a test; a student's
-mistake in one exercise never costs the points of another.
+For each submission two processes talk over a socket pair: the student's
+(:mod:`course_grader.student_side`, in the sandbox) runs the instructor's setup
+cell, the student's helper definitions, the reference solutions of the exercises
+before the one graded and the student's answer cell, in a forked child per
+exercise; the grader's (:mod:`course_grader.tester`) holds the hidden tests and
+runs them against stand-ins of the student's functions. Demo cells are not run,
+so they can neither break nor fake a test; a student's mistake in one exercise
+never costs the points of another; static findings are notes, never points.
 """
 
 from __future__ import annotations
