@@ -57,7 +57,7 @@ class _Sink(io.TextIOBase):
 
 def describe_exception(exc: BaseException) -> dict:
     """What the grader may know of an exception in student code: its kind and the line, never its text."""
-    kind = type(exc).__name__ if type(exc).__module__ == "builtins" else "Exception"
+    kind = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")  # its built-in kind
     line = None
     tb = exc.__traceback__
     while tb is not None:
