@@ -641,7 +641,7 @@ def autograde(course: Course, module: str, workers: int = 2, exercise_timeout: f
               submission_timeout: float = 600.0, sandbox: bool = True, students: list[str] | None = None,
               progress: bool = True):
     """Grade in the sandbox (phase 1), record in the gradebook (nbgrader autograde), write the report."""
-    from course_grader.report import write_report
+    from course_grader.report import one_line, write_report
     from course_grader.runner import GradingOptions, SandboxUnavailable, grade_assignment
 
     submitted = [s for s in course.submitted(module) if students is None or s in students]
@@ -660,8 +660,13 @@ def autograde(course: Course, module: str, workers: int = 2, exercise_timeout: f
         results = grade_assignment(course.root, module, students, options=options, progress=progress)
     except SandboxUnavailable as error:
         raise InstructorError(f"not grading: {error}") from None
-    say(f"  graded {len(results)} notebook(s) of {len(submitted)} student(s) in the sandbox"
-        if sandbox else f"  graded {len(results)} notebook(s) WITHOUT a sandbox (--unsafe-no-sandbox)")
+    failed = [r for r in results if any(f.startswith("could not be graded") for f in r.flags)]
+    for r in failed:
+        say(f"  problem: {one_line(r.student, 40)} ({one_line(r.notebook, 40)}): {one_line(r.flags[-1])}")
+    if results and len(failed) == len(results):
+        raise InstructorError(f"no submission of {module} could be graded (see the problems above)")
+    say(f"  graded {len(results) - len(failed)} notebook(s) of {len(submitted)} student(s) in the sandbox"
+        if sandbox else f"  graded {len(results) - len(failed)} notebook(s) WITHOUT a sandbox (--unsafe-no-sandbox)")
     csv_path, md_path = write_report(_with_cached(course, module, results), course.root / "reports" / module)
     settings = [f"--SandboxedExecute.sandbox={sandbox}", f"--SandboxedExecute.exercise_timeout={exercise_timeout}",
                 f"--SandboxedExecute.submission_timeout={submission_timeout}"]
@@ -669,11 +674,12 @@ def autograde(course: Course, module: str, workers: int = 2, exercise_timeout: f
         course.nbgrader("autograde", module, "--force", *settings, *([selection] if selection else []))
     say("  recorded in the gradebook (nbgrader autograde)")
     for r in sorted(results, key=lambda r: r.student):
-        say(f"  {r.student:<16} {r.notebook:<24} {r.score:g}/{r.max_score:g}"
+        say(f"  {one_line(r.student, 40):<16} {one_line(r.notebook, 40):<24} {r.score:g}/{r.max_score:g}"
             + ("   SUSPICIOUS" if r.suspicious else ""))
     flagged = [r for r in results if r.suspicious]
     for r in flagged:
-        say(f"  suspicious: {r.student} ({r.notebook}): " + "; ".join(r.suspicious))
+        say(f"  suspicious: {one_line(r.student, 40)} ({one_line(r.notebook, 40)}): "
+            + one_line("; ".join(r.suspicious), 600))
     say(f"  report: {md_path} and {csv_path.name}")
     return results
 

@@ -33,7 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
-def _one_line(value: object, limit: int = MAX_ITEM_CHARS) -> str:
+def one_line(value: object, limit: int = MAX_ITEM_CHARS) -> str:
     """``value`` as one line: every run of whitespace (newlines too) one space, no control or
     direction-changing characters, at most ``limit`` characters."""
     text = " ".join(_CONTROL.sub("", str(value)).split())
@@ -42,13 +42,13 @@ def _one_line(value: object, limit: int = MAX_ITEM_CHARS) -> str:
 
 def md_text(value: object, limit: int = MAX_ITEM_CHARS) -> str:
     """``value`` as inert Markdown text on one line: no emphasis, code, links, table cells or HTML."""
-    text = _one_line(value, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = one_line(value, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def csv_text(value: object, limit: int = MAX_ITEM_CHARS) -> str:
     """``value`` for a CSV cell: one line, bounded, and never read as a formula by a spreadsheet."""
-    text = _one_line(value, limit)
+    text = one_line(value, limit)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
@@ -69,7 +69,7 @@ def write_report(results: list[NotebookResult], directory: Path) -> tuple[Path, 
             for e in r.exercises:
                 writer.writerow([csv_text(r.student), csv_text(r.assignment), csv_text(r.notebook),
                                  csv_text(e.name), e.points, e.max_points, e.passed, csv_text(e.message),
-                                 csv_text("; ".join(_one_line(flag) for flag in e.flags), 4 * MAX_ITEM_CHARS)])
+                                 csv_text("; ".join(one_line(flag) for flag in e.flags), 4 * MAX_ITEM_CHARS)])
     lines = ["# Grading report", "", "| student | notebook | score | max | seconds | suspicious |",
              "|---|---|---|---|---|---|"]
     for r in sorted(results, key=lambda r: (str(r.assignment), str(r.student))):

@@ -12,7 +12,6 @@ never costs the points of another; static findings are notes, never points.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -34,7 +33,7 @@ from course_grader import sandbox, scan
 from course_grader.sandbox import SandboxUnavailable
 
 __all__ = ["GradingOptions", "ExerciseResult", "NotebookResult", "SandboxUnavailable", "grade_notebook",
-           "grade_assignment", "write_report", "cache_path", "submission_key"]
+           "grade_assignment", "cache_path", "submission_key"]
 
 HARNESS_VERSION = "2"
 SETUP_ALLOWANCE_S = 90.0  # starting the sandbox and running the setup cell (imports)
@@ -324,6 +323,18 @@ def _describe_exit(done: sandbox.Completed, doing: str) -> str:
     return f"the student's process stopped (exit {done.returncode}) while {doing}"
 
 
+def ungradable(student: str, assignment: str, submitted: Path, source: Path, why: str) -> NotebookResult:
+    """The result of a submission that could not be graded: zero points, flagged with the reason."""
+    why = " ".join(why.split())[:300]
+    try:
+        _, exercises = _read_source(source)
+        rows = [ExerciseResult(e.name, 0.0, e.points, False, "not graded: the submission could not be graded")
+                for e in exercises]
+    except Exception:  # noqa: BLE001 - no source notebook: nothing to list
+        rows = []
+    return NotebookResult(student, assignment, submitted.stem, rows, flags=[f"could not be graded: {why}"])
+
+
 def cache_path(course_root: Path, assignment: str, student: str, notebook: str) -> Path:
     return course_root / "grading" / assignment / student / f"{notebook}.json"
 
@@ -354,12 +365,14 @@ def grade_assignment(course_root: Path, assignment: str, students: list[str] | N
         student, path = item
         source = course_root / "solutions" / assignment / path.name
         released = course_root / "notebooks" / assignment / path.name
-        if not source.exists():
-            raise FileNotFoundError(f"{path.name} is not a notebook of {assignment} (no {source})")
         slot = slots.get()
         try:
             result = grade_notebook(path, source, released, options=options, slot=slot,
                                     student=student, assignment=assignment)
+        except SandboxUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - one submission that cannot be graded must not stop the class
+            result = ungradable(student, assignment, path, source, f"{type(error).__name__}: {error}")
         finally:
             slots.put(slot)
         target = cache_path(course_root, assignment, student, source.stem)
@@ -375,30 +388,3 @@ def grade_assignment(course_root: Path, assignment: str, students: list[str] | N
             bar.update()
         bar.close()
     return results
-
-
-def write_report(results: list[NotebookResult], directory: Path) -> tuple[Path, Path]:
-    """grading-report.csv (one row per exercise) and grading-report.md (totals, suspicious submissions)."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = directory / "grading-report.csv", directory / "grading-report.md"
-    with open(csv_path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "notebook", "exercise", "points", "max_points", "passed",
-                         "message", "flags"])
-        for r in results:
-            for e in r.exercises:
-                writer.writerow([r.student, r.assignment, r.notebook, e.name, e.points, e.max_points, e.passed,
-                                 e.message, "; ".join(e.flags)])
-    lines = ["# Grading report", "", "| student | notebook | score | max | seconds | suspicious |",
-             "|---|---|---|---|---|---|"]
-    for r in sorted(results, key=lambda r: (r.assignment, r.student)):
-        lines.append(f"| {r.student} | {r.notebook} | {r.score:g} | {r.max_score:g} | {r.seconds:g} | "
-                     f"{'yes' if r.suspicious else ''} |")
-    flagged = [r for r in results if r.suspicious]
-    lines += ["", f"## Suspicious submissions ({len(flagged)})", ""]
-    for r in flagged:
-        lines.append(f"- **{r.student}** ({r.notebook}):")
-        lines += [f"  - {reason}" for reason in r.suspicious]
-    md_path.write_text("\n".join(lines) + "\n")
-    return csv_path, md_path
