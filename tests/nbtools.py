@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from course_grader.cli import completed_submission
-from course_grader.scan import grade_id
+from course_grader.notebook import grade_id, source_of  # noqa: F401 (grade_id: for the tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -47,23 +47,14 @@ class Exercise:
 
 
 def exercises(nb) -> list[Exercise]:
-    """Exercises in notebook order, pairing each ex_<name> cell with test_<name>."""
-    by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
-    found = []
-    for cell in nb.cells:
-        gid = grade_id(cell)
-        if gid and gid.startswith("ex_"):
-            name = gid[3:]
-            test = by_id.get(f"test_{name}")
-            assert test is not None, f"exercise {gid} has no test_{name} cell"
-            found.append(Exercise(name, cell.source, test.source, test.metadata["nbgrader"]["points"]))
-    return found
+    """Exercises in notebook order, pairing each ex_<name> cell with test_<name> (the grader's
+    contract, :func:`course_grader.notebook.source_of`, which raises ValueError if it is broken)."""
+    return [Exercise(e.name, e.reference, e.test, e.points) for e in source_of(nb).exercises]
 
 
 def setup_source(nb) -> str:
-    cells = [c for c in nb.cells if grade_id(c) == "setup"]
-    assert len(cells) == 1, "every notebook needs exactly one setup cell (grade_id 'setup')"
-    return cells[0].source
+    """The setup cell (grade_id 'setup'), as the grader reads it."""
+    return source_of(nb).setup
 
 
 @dataclass
