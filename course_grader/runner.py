@@ -25,11 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
 from tqdm.auto import tqdm
 
 import course_utils
-from course_grader import sandbox, scan
+from course_grader import notebook, sandbox, scan
 from course_grader.sandbox import SandboxUnavailable
 
 __all__ = ["GradingOptions", "ExerciseResult", "NotebookResult", "SandboxUnavailable", "grade_notebook",
@@ -71,6 +70,7 @@ class NotebookResult:
     flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
     key: str = ""
+    notes: list[str] = field(default_factory=list)  # for the instructor, never suspicious (duplicated cells, ...)
 
     @property
     def score(self) -> float:
@@ -94,46 +94,6 @@ class NotebookResult:
         return cls(**data)
 
 
-@dataclass
-class _Exercise:
-    name: str
-    reference: str
-    test: str
-    points: float
-    defines: list[str] = field(default_factory=list)
-
-
-def _defined_names(source: str) -> list[str]:
-    """Top-level names a reference cell binds (what the test looks up in the student's code)."""
-    import ast
-
-    names: list[str] = []
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names += [t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)]
-    return list(dict.fromkeys(names))
-
-
-def _read_source(path: Path) -> tuple[str, list[_Exercise]]:
-    """The setup cell and the exercises (reference answer, test, points) of a source notebook."""
-    nb = nbformat.read(path, as_version=4)
-    cells = {scan.grade_id(c): c for c in nb.cells if scan.grade_id(c)}
-    if "setup" not in cells:
-        raise ValueError(f"{path} has no setup cell (grade_id 'setup')")
-    exercises = []
-    for gid, cell in cells.items():
-        if gid.startswith("ex_"):
-            test = cells.get(f"test_{gid[3:]}")
-            if test is None:
-                raise ValueError(f"{path}: exercise {gid} has no test_{gid[3:]} cell")
-            exercises.append(_Exercise(gid[3:], cell.source, test.source, float(test.metadata.nbgrader["points"]),
-                                       _defined_names(cell.source)))
-    return cells["setup"].source, exercises
-
-
 def _code_digest() -> str:
     """The grading code and everything the tests call: a change to any of it drops cached results."""
     digest = hashlib.sha256(HARNESS_VERSION.encode())
@@ -151,19 +111,9 @@ def submission_key(submitted: Path, source: Path) -> str:
     return digest.hexdigest()
 
 
-def _answers(nb) -> dict[str, str]:
-    answers: dict[str, str] = {}
-    for cell in nb.cells:
-        gid = scan.grade_id(cell)
-        if gid and gid.startswith("ex_") and cell.cell_type == "code" and gid[3:] not in answers:
-            answers[gid[3:]] = cell.source
-    return answers
-
-
 def _module_names(setup: str) -> set[str]:
-    import ast
-
-    return scan._imported_names(ast.parse(setup))
+    tree = notebook.parse(setup)
+    return scan._imported_names(tree) if tree is not None else set()
 
 
 def grade_notebook(submitted: Path, source: Path, released: Path | None = None, *,
@@ -172,26 +122,25 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
     """Grade one submitted notebook against its source (solutions + hidden tests) notebook."""
     options = options or GradingOptions()
     start = time.monotonic()
-    setup, exercises = _read_source(source)
+    contract = notebook.read_source(source)
+    exercises = contract.exercises
     result = NotebookResult(student, assignment, source.stem, [], key=submission_key(submitted, source))
     try:
-        nb = nbformat.read(submitted, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - a broken file must still get a report
-        result.flags.append(f"the notebook cannot be read ({type(exc).__name__}: {exc})")
-        result.exercises = [ExerciseResult(e.name, 0.0, e.points, False, "the notebook file cannot be read")
+        submission = notebook.read_submission(submitted, released if released is not None and released.exists()
+                                              else None, contract)
+    except notebook.NotebookError as exc:
+        result.flags.append(f"the notebook cannot be read: {exc.reason}")
+        result.exercises = [ExerciseResult(e.name, 0.0, e.points, False, f"the notebook cannot be read: {exc.reason}")
                             for e in exercises]
         return result
-    if released is not None and released.exists():
-        released_nb = nbformat.read(released, as_version=4)
-        result.flags += scan.compare(nb, released_nb)
-        for code in scan.added_code(nb, released_nb):
-            result.flags += [f"a code cell of the student's {why}" for why in scan.gate(code, _module_names(setup))]
-    answers = _answers(nb)
-    helpers: list[str] = []
+    result.notes = submission.notes
+    modules = _module_names(contract.setup)
+    for helper in submission.helpers:
+        result.flags += [f"a cell you added: {why}" for why in scan.gate(helper, modules)]
     by_name: dict[str, ExerciseResult] = {}
     runnable = []
     for exercise in exercises:
-        answer = answers.get(exercise.name)
+        answer = submission.answers.get(exercise.name)
         if answer is None:
             by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False,
                                                     f"the answer cell ex_{exercise.name} is missing")
@@ -202,9 +151,10 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
                                                     f"your answer cell is not valid Python: {broken}")
             continue
         runnable.append(exercise)
-        by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False, "")
-        by_name[exercise.name].flags += [f"note: {why}" for why in scan.gate(answer, _module_names(setup))]
-    graded = _run_exercises(setup, exercises, runnable, answers, helpers, options, slot, start)
+        by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False, "",
+                                                flags=scan.gate(answer, modules))
+    graded = _run_exercises(contract.setup, exercises, runnable, submission.answers, submission.helpers, options,
+                            slot, start)
     for name, outcome in graded.items():
         outcome.flags = by_name[name].flags + outcome.flags
         by_name[name] = outcome
@@ -213,7 +163,7 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
     return result
 
 
-def _run_exercises(setup: str, exercises: list[_Exercise], runnable: list[_Exercise], answers: dict[str, str],
+def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: list[notebook.Exercise], answers: dict[str, str],
                    helpers: list[str], options: GradingOptions, slot: int, start: float) -> dict[str, ExerciseResult]:
     """Grade the runnable exercises: the student's process in the sandbox, the tests in the grader's process.
 
@@ -251,7 +201,7 @@ def _run_exercises(setup: str, exercises: list[_Exercise], runnable: list[_Exerc
     return graded
 
 
-def _grading_session(setup: str, exercises: list[_Exercise], remaining: list[_Exercise], answers: dict[str, str],
+def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: list[notebook.Exercise], answers: dict[str, str],
                      helpers: list[str], options: GradingOptions, slot: int, left: float) -> tuple[list[dict], str]:
     """One student's process (sandboxed) and one grader's process talking over a socket pair."""
     wanted = {e.name for e in remaining}
@@ -327,7 +277,7 @@ def ungradable(student: str, assignment: str, submitted: Path, source: Path, why
     """The result of a submission that could not be graded: zero points, flagged with the reason."""
     why = " ".join(why.split())[:300]
     try:
-        _, exercises = _read_source(source)
+        exercises = notebook.read_source(source).exercises
         rows = [ExerciseResult(e.name, 0.0, e.points, False, "not graded: the submission could not be graded")
                 for e in exercises]
     except Exception:  # noqa: BLE001 - no source notebook: nothing to list

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from course_grader import runner
+from course_grader import notebook, runner
 from course_grader.runner import GradingOptions
 from nbtools import notebook_path
 
@@ -31,10 +31,11 @@ SECRETS = "[('BEGIN HIDDEN', ' TESTS'), ('result = (np.asarray(z) >= 0).astype(i
 
 def _grade(answer: str, exercise: str = "step", options: GradingOptions = OPTIONS) -> dict[str, runner.ExerciseResult]:
     """Grade module 01 with ``answer`` in place of one exercise (the other answered right)."""
-    setup, exercises = runner._read_source(notebook_path(MODULE))
-    answers = {e.name: e.reference for e in exercises}
+    source = notebook.read_source(notebook_path(MODULE))
+    answers = {e.name: e.reference for e in source.exercises}
     answers[exercise] = answer
-    return runner._run_exercises(setup, exercises, exercises, answers, [], options, 0, time.monotonic())
+    return runner._run_exercises(source.setup, source.exercises, source.exercises, answers, [], options, 0,
+                                 time.monotonic())
 
 
 def _if_found(search: str) -> str:
