@@ -31,13 +31,14 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 from course_grader.nbgrader_ext import SandboxedExecute  # noqa: E402
-from course_grader.nbgrader_normalize import NormalizeSubmission  # noqa: E402
+from course_grader.nbgrader_normalize import NormalizeSubmission, NormalizingExporter  # noqa: E402
 from nbgrader.preprocessors import (ClearOutput, DeduplicateIds, OverwriteCells,  # noqa: E402
                                     OverwriteKernelspec)
 
 # Sanitizing a submission: first repair what a student's notebook may do to nbgrader (a
 # copy-pasted answer cell, metadata or sources that are not what nbgrader expects), then
 # nbgrader's own steps (its defaults, in its order).
+c.Autograde.exporter_class = NormalizingExporter  # repairs what nbconvert's reader would fail on
 c.Autograde.sanitize_preprocessors = [NormalizeSubmission, ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                       OverwriteCells, CheckCellMetadata]
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import copy
 
+from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from course_grader.notebook import _normalize, grade_id
+from course_grader.notebook import NotebookError, _normalize, grade_id, read_notebook
 
 __all__ = ["NormalizeSubmission"]
 
@@ -140,3 +141,19 @@ def _deduplicate(nb: NotebookNode, released: dict[str, dict]) -> list[str]:
         notes.append(f"grade_id {gid} is on {len(indices)} cells: cell {keep + 1} keeps it, the others are "
                      "ordinary cells now")
     return notes
+
+
+class NormalizingExporter(NotebookExporter):
+    """nbgrader's notebook exporter, reading through :func:`course_grader.notebook.read_notebook`.
+
+    nbconvert's reader fails on some malformed files before any preprocessor runs
+    (a ``source`` list holding a number); this one repairs them first, as
+    :class:`NormalizeSubmission` would, and says why when a file is no notebook at all.
+    """
+
+    def from_file(self, file_stream, resources=None, **kw):
+        try:
+            nb = read_notebook(file_stream.name)
+        except NotebookError as exc:
+            raise ValueError(exc.reason) from None
+        return self.from_notebook_node(nb, resources=resources, **kw)

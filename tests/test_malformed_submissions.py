@@ -129,9 +129,6 @@ def test_nothing_else_goes_wrong(autograded):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="nbformat.read (nbconvert's Exporter.from_file) raises TypeError joining a "
-                                       "source list with a number, before any preprocessor runs; a fix needs an "
-                                       "exporter (Autograde.exporter_class) or collect to rewrite the file")
 @pytest.mark.parametrize("student", UNREADABLE_BY_NBFORMAT)
 def test_a_source_list_with_numbers_is_graded(autograded, student):
     _, log, recorded = autograded
