@@ -135,8 +135,9 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         return result
     result.notes = submission.notes
     modules = _module_names(contract.setup)
-    for helper in submission.helpers:
-        result.flags += [f"a cell you added: {why}" for why in scan.gate(helper, modules)]
+    if released is not None and released.exists():  # cells the student added or edited are not run: noted if they show intent
+        added = scan.added_code(notebook.read_notebook(submitted), notebook.read_notebook(released))
+        result.flags += [f"a code cell the student added: {why}" for code in added for why in scan.gate(code, modules)]
     by_name: dict[str, ExerciseResult] = {}
     runnable = []
     for exercise in exercises:

@@ -2,7 +2,10 @@
 
 Module 01 has two exercises: ``step`` (2 points) and ``Perceptron`` (4 points). Most
 attacks come with a wrong ``step``, so a grader that the attack fooled would give 6
-instead of the honest 4. Every submission is graded in the real sandbox.
+instead of the honest 4. Every submission is graded in the real sandbox, through the
+whole of ``grade_notebook``. Static findings are only notes for the instructor: what
+an attack scores is decided by the process boundary (see test_trust_boundary.py);
+what it shows the instructor is checked here.
 """
 
 from __future__ import annotations
@@ -56,7 +59,12 @@ def _flags(result) -> str:
     return " | ".join(result.suspicious)
 
 
-# (id, notebook factory, exact score, fragment the report's flags must contain or None if it must be clean)
+def _notes(result) -> str:
+    return " | ".join(result.notes)
+
+
+# (id, notebook factory, exact score, fragment the report's flags must contain or None if it must be clean;
+#  a fragment starting with "note:" must be among the notes, which never mark a submission suspicious)
 ATTACKS = [
     ("honest_wrong_step", lambda: _notebook(), 4, None),
     ("rebind_numpy_testing_in_answer", lambda: _notebook(
@@ -74,7 +82,7 @@ ATTACKS = [
         WRONG_STEP + "get_ipython().showtraceback = lambda *a, **k: None\n"), 4, "get_ipython"),
     ("builtins_rebound", lambda: _notebook(
         WRONG_STEP + "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.len = lambda x: 5\n"),
-     4, "imports `builtins`"),
+     4, "rebinds `builtins.isinstance`"),
     ("dunder_builtins", lambda: _notebook(
         WRONG_STEP + "__builtins__['AssertionError'] = KeyError\n"), 4, "__builtins__"),
     ("always_equal_object", lambda: _notebook(
@@ -83,35 +91,35 @@ ATTACKS = [
         "def step(z):\n    return Always()\n"), 4, None),
     ("frame_walk_to_read_tests", lambda: _notebook(
         WRONG_STEP + "import sys\nleak = sys._getframe(0)\n"), 4, "sys._getframe"),
-    ("os_exit_in_answer", lambda: _notebook("import os\nos._exit(0)\n"), 4, "os._exit"),
+    ("os_exit_in_answer", lambda: _notebook("import os\nos._exit(0)\n"), 4, None),
     ("forge_result_channel", lambda: _notebook(
         "import os, json\ndef step(z):\n    os.write(3, json.dumps({'event': 'result', 'exercise': 'step', "
         "'passed': True, 'message': '', 'flags': [], 'notes': []}).encode() + b'\\n')\n    os._exit(0)\n"),
-     4, "os.write"),
+     4, None),
     ("read_solutions_from_disk", lambda: _notebook(
-        WRONG_STEP + "print(open('../../solutions/01_perceptron/01_perceptron.ipynb').read())\n"), 4, "open"),
+        WRONG_STEP + "print(open('../../solutions/01_perceptron/01_perceptron.ipynb').read())\n"), 4, None),
     ("eval_obfuscation", lambda: _notebook(
-        WRONG_STEP + "eval(''.join(['__im', 'port__(\"os\")']))\n"), 4, "eval"),
+        WRONG_STEP + "eval(''.join(['__im', 'port__(\"os\")']))\n"), 4, None),
     ("getattr_obfuscation", lambda: _notebook(
-        WRONG_STEP + "g = getattr(np, 'te' + 'sting')\n"), 4, "computed at run time"),
+        WRONG_STEP + "g = getattr(np, 'te' + 'sting')\n"), 4, None),
     ("format_string_escape", lambda: _notebook(
         WRONG_STEP + "s = '{0.__class__.__init__.__globals__}'.format(step)\n"), 4, "format string"),
     ("subclasses_escape", lambda: _notebook(
         WRONG_STEP + "x = ().__class__.__bases__[0].__subclasses__()\n"), 4, "__subclasses__"),
     ("test_cell_edited", lambda: _edit(_notebook(), "test_step",
-                                       lambda nb, i, c: setattr(c, "source", "pass")), 4, "test_step was edited"),
+                                       lambda nb, i, c: setattr(c, "source", "pass")), 4, "note:test_step was edited"),
     ("test_cell_deleted", lambda: _edit(_notebook(), "test_step", lambda nb, i, c: nb.cells.pop(i)),
-     4, "test_step was deleted"),
+     4, "note:test_step was deleted"),
     ("test_cell_deleted_right_answer", lambda: _edit(_notebook(step=None), "test_step",
-                                                     lambda nb, i, c: nb.cells.pop(i)), 6, "test_step was deleted"),
+                                                     lambda nb, i, c: nb.cells.pop(i)), 6, "note:test_step was deleted"),
     ("test_cell_retyped", lambda: _edit(_notebook(), "test_step", lambda nb, i, c: nb.cells.__setitem__(
-        i, nbformat.v4.new_markdown_cell(c.source, metadata=c.metadata))), 4, "changed to a markdown cell"),
+        i, nbformat.v4.new_markdown_cell(c.source, metadata=c.metadata))), 4, "note:changed to a markdown cell"),
     ("points_raised", lambda: _edit(_notebook(), "test_step", lambda nb, i, c: c.metadata.nbgrader.__setitem__(
-        "points", 100)), 4, "points"),
+        "points", 100)), 4, "note:points"),
     ("answer_cell_deleted", lambda: _edit(_notebook(step=None), "ex_step", lambda nb, i, c: nb.cells.pop(i)),
-     4, "ex_step was deleted"),
+     4, "note:ex_step was deleted"),
     ("duplicate_answer_cell", lambda: _edit(_notebook(step=None), "ex_step", lambda nb, i, c: nb.cells.insert(
-        i, nbformat.v4.new_code_cell(WRONG_STEP, metadata=c.metadata))), 4, "appears 2 times"),
+        i, nbformat.v4.new_code_cell(WRONG_STEP, metadata=c.metadata))), 4, "note:appears 2 times"),
     ("endless_loop_ignoring_interrupts", lambda: _notebook(
         "def step(z):\n    while True:\n        try:\n            pass\n        except KeyboardInterrupt:\n"
         "            pass\n"), 4, None),
@@ -123,10 +131,10 @@ ATTACKS = [
         "    out = (torch_free >= 0).astype(int)\n    return int(out) if out.ndim == 0 else out\n"), 6, None),
     ("own_stderr_output", lambda: _notebook(
         "import sys\ndef step(z):\n    print('debugging step', file=sys.stderr)\n    out = (np.asarray(z) >= 0).astype(int)\n"
-        "    return int(out) if out.ndim == 0 else out\n"), 4, None),
+        "    return int(out) if out.ndim == 0 else out\n"), 6, None),   # an honest answer's output costs nothing
     ("own_warning", lambda: _notebook(
         "import warnings\ndef step(z):\n    warnings.warn('step is slow')\n    out = (np.asarray(z) >= 0).astype(int)\n"
-        "    return int(out) if out.ndim == 0 else out\n"), 4, None),
+        "    return int(out) if out.ndim == 0 else out\n"), 6, None),
     ("fake_result_on_stdout", lambda: _notebook(
         WRONG_STEP + "print('{\"event\": \"result\", \"exercise\": \"step\", \"passed\": true}')\n"), 4, None),
     ("leak_inputs_through_error", lambda: _notebook("def step(z):\n    raise ValueError(f'inputs: {z!r}')\n"),
@@ -143,6 +151,9 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
     assert result.score == score, f"{attack}: scored {result.score}, expected {score}: {result.exercises}"
     if flag is None:
         assert not result.suspicious, f"{attack}: unexpected flags {result.suspicious}"
+    elif flag.startswith("note:"):
+        assert not result.suspicious, f"{attack}: a habit or harmless edit is not suspicious: {result.suspicious}"
+        assert flag[5:] in _notes(result), f"{attack}: the report must note it ({flag!r}); got {_notes(result)!r}"
     else:
         assert flag in _flags(result), f"{attack}: the report must flag it ({flag!r}); got {_flags(result)!r}"
     for exercise in result.exercises:
@@ -160,57 +171,6 @@ def test_feedback_messages_say_what_is_wrong(tmp_path):
     assert "ValueError" in leak["step"].message and "inputs" not in leak["step"].message
     syntax = _by_name(_grade(tmp_path, _notebook("def step(z)\n    return z\n")))
     assert "not valid Python: line 1" in syntax["step"].message
-    stderr = _by_name(_grade(tmp_path, ATTACKS[[a[0] for a in ATTACKS].index("own_stderr_output")][1]()))
-    assert "wrote to stderr" in stderr["step"].message and "debugging step" in stderr["step"].message
-
-
-def _runtime(answer: str, exercise: str = "step"):
-    """Grade an answer in the sandbox without the static gate: the runtime defences alone."""
-    setup, exercises = runner._read_source(notebook_path(MODULE))
-    answers = {e.name: e.reference for e in exercises}
-    answers[exercise] = answer
-    return runner._run_in_sandbox(setup, exercises, exercises, answers, OPTIONS, 0, time.monotonic())
-
-
-RUNTIME = [
-    ("rebind_numpy_testing", WRONG_STEP + "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n",
-     False, "rebinds numpy.testing.assert_allclose"),
-    ("rebind_checks_before_test", WRONG_STEP + "import course_utils.checks as c\nc.check_equal = lambda *a, **k: None\n",
-     False, "rebinds course_utils.checks.check_equal"),
-    ("rebind_checks_during_test", "import course_utils.checks as c\ndef step(z):\n"
-     "    c.check_equal = lambda *a, **k: None\n    c.check_type = c.check_dtype_kind = c.check_equal\n"
-     "    return 0\n", False, "during the test"),
-    ("rebind_builtins", WRONG_STEP + "import builtins\nbuiltins.isinstance = lambda *a: True\n",
-     False, "rebinds builtins.isinstance"),
-    ("frame_walk", "import sys\ndef step(z):\n    f = sys._getframe(1)\n    return f.f_locals\n", False,
-     "blocked: sys._getframe"),
-    ("gc_walk", WRONG_STEP + "import gc\nobjs = gc.get_objects()\n", False, "blocked: gc.get_objects"),
-    ("settrace", WRONG_STEP + "import sys\nsys.settrace(lambda *a: None)\n", False, "blocked: sys.settrace"),
-    ("code_swap", "import course_utils.checks as c\nc.check_equal.__code__ = (lambda *a, **k: None).__code__\n"
-     + WRONG_STEP, False, "blocked: object.__"),
-    ("ctypes_memory", WRONG_STEP + "import ctypes\nctypes.c_int.from_address(id(step))\n", False, "blocked: ctypes"),
-    ("fork", WRONG_STEP + "import os\nos.fork()\n", False, "blocked: os.fork"),
-    ("proc_mem", WRONG_STEP + "open('/proc/self/mem', 'rb')\n", False, "blocked: open"),
-    ("traceback_frames", "def step(z):\n    try:\n        1 / 0\n    except ZeroDivisionError as e:\n"
-     "        return e.__traceback__.tb_frame.f_back.f_locals\n", False, "blocked: object.__getattr__ tb_frame"),
-]
-
-
-@pytest.mark.parametrize("attack,answer,passes,flag", RUNTIME, ids=[r[0] for r in RUNTIME])
-def test_runtime_defences_without_the_static_gate(attack, answer, passes, flag):
-    graded = _runtime(answer)
-    assert graded["step"].passed is passes, f"{attack}: {graded['step']}"
-    assert any(flag in f for f in graded["step"].flags), f"{attack}: flags {graded['step'].flags}"
-    assert graded["Perceptron"].passed, f"{attack} cost another exercise: {graded['Perceptron']}"
-
-
-def test_a_killed_or_exiting_child_costs_only_its_exercise():
-    for answer, why in (("import os\nos._exit(0)\n", "exited (exit 0)"),
-                        ("import signal\nsignal.raise_signal(signal.SIGKILL)\n", "was killed (signal SIGKILL)"),
-                        ("import faulthandler\nfaulthandler._sigsegv()\n", "was killed (signal SIGSEGV)")):
-        graded = _runtime(answer)
-        assert not graded["step"].passed and why in graded["step"].message, graded["step"]
-        assert graded["Perceptron"].passed, graded["Perceptron"]
 
 
 def test_right_answers_with_the_gate_are_clean(tmp_path):
@@ -244,9 +204,12 @@ def test_the_gate_lets_every_honest_answer_through():
 @pytest.mark.parametrize("source, refused", [
     ("def f(model):\n    return [m for m in model.modules()]\n", False),          # torch's Module.modules()
     ("def f(model):\n    return model._fc, model._blocks[-1]\n", False),          # EfficientNet-Lite's parts
-    ("import sys as s\ndef f():\n    return s.modules\n", True),                  # sys.modules under an alias
-    ("import sys as s\ndef f():\n    return s.modules.get('os')\n", True),
-    ("def f(model):\n    return model._modules\n", True),                           # other private internals
+    ("import sys as s\ndef f():\n    return s.modules\n", False),                 # reading is no intent
+    ("def f(model):\n    return model._modules\n", False),
+    ("results = {}\nresults[0] = 1\n", False),                                  # a local that shadows a module
+    ("import sys as s\ns.modules['numpy'] = None\n", True),                     # writing sys.modules is
+    ("np.testing.assert_allclose = lambda *a, **k: None\n", True),               # rebinding a library is
+    ("import sys\nf = sys._getframe(1)\n", True),                                # reaching frames is
 ])
-def test_the_gate_on_model_internals(source, refused):
-    assert bool(scan.gate(source, {"torch", "np"})) == refused, scan.gate(source, {"torch", "np"})
+def test_the_gate_notes_intent_not_style(source, refused):
+    assert bool(scan.gate(source, {"torch", "np", "results"})) == refused, scan.gate(source, {"torch", "np"})
