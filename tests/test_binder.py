@@ -16,27 +16,59 @@ def _pins() -> dict[str, str]:
         line = line.split("#")[0].strip()
         if line and not line.startswith("-"):
             name, version = line.split("==")
-            pins[name.lower()] = version
+            pins[name.lower().replace("_", "-")] = version
     return pins
 
 
+def _lock() -> dict:
+    return tomllib.loads((ROOT / "uv.lock").read_text())
+
+
 def _locked() -> dict[str, str]:
-    lock = tomllib.loads((ROOT / "uv.lock").read_text())
-    return {p["name"]: p["version"] for p in lock["package"]}
+    return {p["name"]: p["version"] for p in _lock()["package"]}
 
 
-def _direct_dependencies() -> list[str]:
+def _project() -> dict:
+    """The course's own entry in uv.lock."""
+    return next(p for p in _lock()["package"] if p["name"] == "course-utils")
+
+
+def _runtime_dependencies() -> set[str]:
+    """What students get (plain scripts/setup): the project's dependencies in uv.lock, no group, no extra."""
+    return {d["name"] for d in _project()["dependencies"]}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement)[0].lower().replace("_", "-")
+
+
+def test_the_lock_matches_pyproject_runtime_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [re.split(r"[<>=!~ \[;]", d)[0].lower() for d in project["dependencies"]]
+    assert {_name(d) for d in project["dependencies"]} == _runtime_dependencies(), (
+        "pyproject.toml's dependencies differ from uv.lock's: run uv lock"
+    )
 
 
-def test_every_dependency_is_pinned_to_the_locked_version():
+def test_every_runtime_dependency_is_pinned_to_the_locked_version():
     pins, locked = _pins(), _locked()
-    for name in _direct_dependencies():
+    for name in sorted(_runtime_dependencies()):
         assert name in pins, f"binder/requirements.txt lacks {name}"
-        assert pins[name].split("+")[0] == locked[name], (
-            f"binder pins {name}=={pins[name]} but uv.lock has {locked[name]}: regenerate binder/requirements.txt"
+    for name, version in pins.items():
+        assert version.split("+")[0] == locked.get(name), (
+            f"binder pins {name}=={version} but uv.lock has {locked.get(name)}: regenerate binder/requirements.txt"
         )
+
+
+def test_binder_installs_no_dev_tools_or_extras():
+    project = _project()
+    groups = {d["name"] for deps in project.get("dev-dependencies", {}).values() for d in deps}
+    extras = {d["name"] for deps in project.get("optional-dependencies", {}).values() for d in deps}
+    assert {"pytest", "nbval"} <= groups and "psycopg2-binary" in extras
+    pinned = set(_pins())
+    assert not pinned & (groups | extras), f"binder/requirements.txt installs {sorted(pinned & (groups | extras))}"
+    assert pinned <= _runtime_dependencies(), (
+        f"binder/requirements.txt pins {sorted(pinned - _runtime_dependencies())}, which students do not get"
+    )
 
 
 def test_binder_uses_cpu_only_torch():
