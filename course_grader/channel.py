@@ -59,8 +59,9 @@ class Codec:
     """
 
     def __init__(self, side: str, foreign: Callable[[dict], Any], stand_in: Callable[[Any], dict | None],
-                 handle_ok: Callable[[Any], bool]) -> None:
+                 handle_ok: Callable[[Any], bool], describe: Callable[[Any], dict] | None = None) -> None:
         self.side = side
+        self.describe = describe
         self.foreign = foreign
         self.stand_in = stand_in
         self.handle_ok = handle_ok
@@ -76,7 +77,8 @@ class Codec:
             number = len(self.objects) + 1
             self.objects[number] = obj
             self._ids[key] = number
-        return {"$": "h", "side": self.side, "id": number}
+        node = {"$": "h", "side": self.side, "id": number}
+        return dict(self.describe(obj), **node) if self.describe is not None else node
 
     def local(self, number: Any) -> Any:
         if type(number) is not int or number not in self.objects:

@@ -75,6 +75,10 @@ class Client:
         found = self._remotes.get(node["id"])
         if found is None:
             found = self._remotes[node["id"]] = Remote(self, {"$": "h", "side": "s", "id": node["id"]})
+            if node.get("eq") is True:
+                name = "".join(ch for ch in str(node.get("cls", "?"))[:60] if ch.isalnum() or ch in "._")
+                self.flags.append(f"returned an object of class {name} that defines its own == "
+                                  "(compared as an object, never with its ==)")
         return found
 
     @staticmethod
@@ -195,9 +199,6 @@ class Remote:
         if info is None:
             info = object.__getattribute__(self, "_client").type_of(self)
             object.__setattr__(self, "_info", info)
-            if info.get("custom_eq") is True:
-                object.__getattribute__(self, "_client").flags.append(
-                    f"returned an object of class {self._name()} that defines its own == (compared as an object)")
         return info
 
     def _name(self) -> str:

@@ -94,10 +94,10 @@ class NotebookResult:
         return cls(**data)
 
 
-def _code_digest() -> str:
+def _code_digest(packages: tuple[Path, ...] | None = None) -> str:
     """The grading code and everything the tests call: a change to any of it drops cached results."""
     digest = hashlib.sha256(HARNESS_VERSION.encode())
-    for package in (Path(__file__).resolve().parent, Path(course_utils.__file__).resolve().parent):
+    for package in packages or (Path(__file__).resolve().parent, Path(course_utils.__file__).resolve().parent):
         for path in sorted(package.rglob("*.py")):
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
@@ -155,7 +155,7 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         by_name[exercise.name] = ExerciseResult(exercise.name, 0.0, exercise.points, False, "",
                                                 flags=scan.gate(answer, modules))
     graded = _run_exercises(contract.setup, exercises, runnable, submission.answers, submission.helpers, options,
-                            slot, start)
+                            slot, start, result.notes)
     for name, outcome in graded.items():
         outcome.flags = by_name[name].flags + outcome.flags
         by_name[name] = outcome
@@ -165,7 +165,8 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
 
 
 def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: list[notebook.Exercise], answers: dict[str, str],
-                   helpers: list[str], options: GradingOptions, slot: int, start: float) -> dict[str, ExerciseResult]:
+                   helpers: list[str], options: GradingOptions, slot: int, start: float,
+                   notes: list[str] | None = None) -> dict[str, ExerciseResult]:
     """Grade the runnable exercises: the student's process in the sandbox, the tests in the grader's process.
 
     If the student's process dies between exercises (not only one exercise's
@@ -179,7 +180,10 @@ def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: lis
         left = options.submission_timeout_s - (time.monotonic() - start)
         if left <= 0:
             break
-        records, problem = _grading_session(setup, exercises, remaining, answers, helpers, options, slot, left)
+        records, problem, isolation = _grading_session(setup, exercises, remaining, answers, helpers, options, slot,
+                                                       left)
+        if notes is not None:
+            notes += [f"sandbox: {note}" for note in isolation if f"sandbox: {note}" not in notes]
         points = {e.name: e.points for e in remaining}
         for record in records:
             name = record.get("exercise")
@@ -203,7 +207,8 @@ def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: lis
 
 
 def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: list[notebook.Exercise], answers: dict[str, str],
-                     helpers: list[str], options: GradingOptions, slot: int, left: float) -> tuple[list[dict], str]:
+                     helpers: list[str], options: GradingOptions, slot: int,
+                     left: float) -> tuple[list[dict], str, list[str]]:
     """One student's process (sandboxed) and one grader's process talking over a socket pair."""
     wanted = {e.name for e in remaining}
     last = max(i for i, e in enumerate(exercises) if e.name in wanted)
@@ -256,7 +261,7 @@ def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: 
             problem = ("the grader's process failed: " + err_file.read().decode(errors="replace")[-1500:]).strip()
         elif len(records) < len(remaining):
             problem = _describe_exit(done, "grading")
-    return records, problem
+    return records, problem, list(getattr(done, "isolation", []))
 
 
 def _tester_environment() -> dict[str, str]:

@@ -85,7 +85,8 @@ class StudentServer:
 
     def __init__(self, namespace: dict, sock: socket.socket) -> None:
         self.namespace = namespace
-        self.codec = Codec("s", lambda node: GraderCallable(self, node), self._stand_in, lambda value: True)
+        self.codec = Codec("s", lambda node: GraderCallable(self, node), self._stand_in, lambda value: True,
+                           describe=_describe_handle)
         self.endpoint = Endpoint(sock, self.codec, self.serve)
 
     @staticmethod
@@ -175,10 +176,8 @@ class StudentServer:
     def op_type(self, obj: Any) -> dict:
         """The class of a handle's object, by names only: for the grader's isinstance checks."""
         cls = type(obj)
-        custom_eq = any("__eq__" in vars(c) for c in cls.__mro__
-                        if not c.__module__.split(".")[0] in ("builtins", "numpy", "torch", "abc", "collections"))
         return {"mro": [[str(c.__module__)[:100], str(c.__qualname__)[:100]] for c in cls.__mro__][:30],
-                "callable": callable(obj), "custom_eq": bool(custom_eq)}
+                "callable": callable(obj)}
 
     def op_build(self, module: str, qualname: str, args: list, kwargs: dict) -> Any:
         factory: Any = importlib.import_module(module)
@@ -190,6 +189,13 @@ class StudentServer:
         from course_utils import checks
 
         return checks.run_instrumented(kind, obj, tuple(args), kwargs)
+
+
+def _describe_handle(value: Any) -> dict:
+    """What the grader learns with a handle: whether its class defines its own ``==``."""
+    custom = any("__eq__" in vars(c) for c in type(value).__mro__
+                 if c.__module__.split(".")[0] not in ("builtins", "numpy", "torch", "abc", "collections", "enum"))
+    return {"eq": True, "cls": type(value).__qualname__[:60]} if custom else {}
 
 
 def _builtin_exception(name: Any) -> type[BaseException]:
