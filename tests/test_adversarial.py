@@ -88,7 +88,7 @@ ATTACKS = [
     ("always_equal_object", lambda: _notebook(
         "class Always:\n    def __eq__(self, other):\n        return True\n    __hash__ = object.__hash__\n"
         "    def __array__(self, dtype=None, copy=None):\n        return np.zeros(5, dtype=int)\n"
-        "def step(z):\n    return Always()\n"), 4, None),
+        "def step(z):\n    return Always()\n"), 4, "defines its own =="),
     ("frame_walk_to_read_tests", lambda: _notebook(
         WRONG_STEP + "import sys\nleak = sys._getframe(0)\n"), 4, "sys._getframe"),
     ("os_exit_in_answer", lambda: _notebook("import os\nos._exit(0)\n"), 4, None),
