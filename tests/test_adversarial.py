@@ -145,6 +145,7 @@ ATTACKS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attack,build,score,flag", ATTACKS, ids=[a[0] for a in ATTACKS])
 def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
     result = _grade(tmp_path, build())
@@ -160,6 +161,7 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
         assert HIDDEN_MARKER not in exercise.message and "hand.w_" not in exercise.message
 
 
+@pytest.mark.slow
 def test_feedback_messages_say_what_is_wrong(tmp_path):
     result = _by_name(_grade(tmp_path, _notebook()))
     assert "use z >= 0, not z > 0" in result["step"].message
@@ -173,6 +175,7 @@ def test_feedback_messages_say_what_is_wrong(tmp_path):
     assert "not valid Python: line 1" in syntax["step"].message
 
 
+@pytest.mark.slow
 def test_right_answers_with_the_gate_are_clean(tmp_path):
     for module in ("01_perceptron", "02_building_blocks", "03_mlp_backprop"):
         path = tmp_path / f"{module}.ipynb"
@@ -181,6 +184,7 @@ def test_right_answers_with_the_gate_are_clean(tmp_path):
         assert result.score == result.max_score and not result.suspicious, (module, result)
 
 
+@pytest.mark.slow
 def test_results_round_trip_through_the_cache(tmp_path):
     result = _grade(tmp_path, _notebook())
     again = runner.NotebookResult.from_json(result.to_json())

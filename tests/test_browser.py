@@ -28,6 +28,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from nbtools import ROOT, completed_notebook, module_ids
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 RUN_ALL_TIMEOUT = 300
 

@@ -18,6 +18,8 @@ import pytest
 from mutants import all_mutants
 from nbtools import ROOT, SOLUTIONS, completed_notebook, exercises, module_ids, nbgrader, notebook_path, read
 
+pytestmark = pytest.mark.slow
+
 STUDENTS = ("perfect", "blank", "one_wrong")
 
 

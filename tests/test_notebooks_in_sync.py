@@ -24,6 +24,7 @@ def test_every_module_has_a_student_notebook():
     assert sorted(p.name for p in NOTEBOOKS.iterdir() if p.is_dir()) == module_ids()
 
 
+@pytest.mark.slow   # nbgrader generate_assignment for every module
 @pytest.mark.parametrize("module", module_ids())
 def test_student_notebook_is_generated_not_edited(regenerated, module):
     expected = sorted(p.relative_to(regenerated / module) for p in (regenerated / module).rglob("*") if p.is_file())

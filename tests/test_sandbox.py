@@ -76,6 +76,7 @@ def test_runs_as_an_unprivileged_user_without_capabilities():
     assert uid != "0" and int(caps, 16) == 0, _out(done)
 
 
+@pytest.mark.slow
 def test_fork_bomb_is_contained():
     code = ("import os, time\nprint('uid', os.getuid(), flush=True)\ncount = 0\nwhile True:\n    try:\n        os.fork()\n        count += 1\n"
             "    except OSError:\n        print('fork refused after', count, flush=True)\n        time.sleep(30)\n")
@@ -87,6 +88,7 @@ def test_fork_bomb_is_contained():
     assert not leftovers, f"processes of the sandbox survived it: {leftovers}"
 
 
+@pytest.mark.slow
 def test_concurrent_runs_get_their_own_uid_and_leave_each_other_alone():
     """Two grading runs on one machine (same worker slot): neither shares, nor cleans up, the other's user."""
     long_run: dict[str, sandbox.Completed] = {}
@@ -116,6 +118,7 @@ def test_memory_bomb_is_refused():
     assert _out(done).strip() == "MemoryError", _out(done)
 
 
+@pytest.mark.slow
 def test_cpu_time_and_wall_time_are_limited():
     busy = _run("while True:\n    pass", Limits(wall_s=60, cpu_s=2))
     assert busy.signal_name in ("SIGXCPU", "SIGKILL") and not busy.timed_out, busy
@@ -252,6 +255,7 @@ BUSY = ("import os, time\nfor _ in range(5):\n    if os.fork() == 0:\n        br
         "end = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_a_busy_neighbour_does_not_time_out_an_honest_run(mode, capsys):
     """Two sandboxes in the grader's worker threads: six busy loops beside an honest computation
@@ -282,6 +286,7 @@ def test_a_busy_neighbour_does_not_time_out_an_honest_run(mode, capsys):
         assert any("no CPU share" in note for note in honest.isolation), honest.isolation
 
 
+@pytest.mark.slow
 def test_waiting_for_a_cpu_is_not_counted_but_sleeping_is(capsys):
     """The wall-clock rule, worst case: busy loops and the honest run pinned to one and the same
     CPU. The honest run waits for it half the time or more; that waiting is excused, so it does

@@ -131,6 +131,7 @@ def test_interact_draws_once_with_initial_values_when_widgets_are_off(monkeypatc
         widgets.interact(lambda n: n, n=(1, 5))
 
 
+@pytest.mark.slow   # a fresh Python imports TensorFlow, Keras and torch (over 10 s)
 def test_importing_course_utils_first_makes_keras_then_torch_optimizers_safe():
     """Regression: TensorFlow loaded before torch's Triton used to segfault the kernel."""
     import subprocess

@@ -18,6 +18,8 @@ from course_grader import notebook, runner
 from course_grader.runner import GradingOptions
 from nbtools import notebook_path
 
+pytestmark = pytest.mark.slow   # every test grades module 01 in the real sandbox
+
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=5, submission_timeout_s=240)
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) > 0).astype(int)\n"  # step(0) must be 1

@@ -1,0 +1,16 @@
+"""Markers for the notebook cells nbval collects from solutions/ (tests/conftest.py holds the rest).
+
+Every cell of an executed notebook is marked ``slow``: ``scripts/test -m "not slow"`` is the quick suite.
+Here at the root so that ``pytest solutions --nbval-lax`` alone marks them too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)   # before pytest's own -m deselection
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)
