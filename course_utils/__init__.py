@@ -1,13 +1,19 @@
-"""Helpers for the deep-learning course notebooks.
+"""Helpers for the deep-learning course notebooks, grouped by concern.
 
-One module per concern:
-
-- :mod:`course_utils.data`      toy sets, Fashion-MNIST, digits (offline first, checksummed)
-- :mod:`course_utils.plots`     decision boundaries, curves, activations, optimizer paths, images
-- :mod:`course_utils.training`  seeding, a PyTorch fit loop with history, evaluation
-- :mod:`course_utils.checks`    assertion helpers for graded test cells
+- :mod:`course_utils.datasets`  data sets, offline first and checksummed: toy sets, digits,
+  Fashion-MNIST, photos, image folders (imported as ``data`` in the notebooks)
+- :mod:`course_utils.plots`     pictures, one file per kind: decision boundaries, training curves,
+  activations, optimizer paths, images, graphs, confusion matrices
+- :mod:`course_utils.models`    pretrained networks and the objects test cells hand to student code
+- :mod:`course_utils.checks`    assertion helpers for graded test cells (what the grader imports)
+- :mod:`course_utils.training`  seeding, data loaders, a PyTorch fit loop with history, evaluation
 - :mod:`course_utils.widgets`   ``interact`` that also runs headless (grading, benchmarks)
 - :mod:`course_utils.results`   headline figures for the benchmark
+- :mod:`course_utils.settings`  run-mode switches read from the environment
+
+Importing ``course_utils`` (or ``checks``, ``datasets``, ``plots``) never imports a
+deep-learning framework: modules that need PyTorch import it where they use it, or
+are imported only by the notebooks that need them (``course_utils.models``).
 
 ``FAST`` is true when ``COURSE_FAST=1`` or when nbgrader executes the notebook
 (``NBGRADER_EXECUTION`` is set); notebooks then shrink data and epochs.

@@ -11,7 +11,8 @@ import pytest
 import torch
 from torchvision import datasets
 
-from course_utils import checks, image_folders
+from course_utils import checks
+from course_utils.datasets import image_folders
 
 # ---------------------------------------------------------------------------
 # checks.trace_call

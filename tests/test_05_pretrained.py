@@ -1,4 +1,4 @@
-"""course_utils.pretrained and course_utils.photos: offline EfficientNet-Lite0, its error paths,
+"""course_utils.models.pretrained and course_utils.datasets.photos: offline EfficientNet-Lite0, its error paths,
 the Keras weights check, the tiny test model and the photo-patch data set."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import photos, pretrained
+from course_utils.datasets import photos
+from course_utils.models import pretrained
 
 
 def test_imagenet_classes_offline():

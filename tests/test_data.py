@@ -1,4 +1,4 @@
-"""course_utils.data: toy sets, and Fashion-MNIST's search path, verification and error paths."""
+"""course_utils.datasets: toy sets, and Fashion-MNIST's search path, verification and error paths."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils import data
+from course_utils import datasets as data
+from course_utils.datasets import fashion, files
 
-DEBIAN = data.DEBIAN_DIRS["fashion-mnist"]
-LABELS = data.FASHION_MNIST_FILES[("test", "labels")]
+DEBIAN = files.DEBIAN_DIRS["fashion-mnist"]
+LABELS = fashion.FASHION_MNIST_FILES[("test", "labels")]
 
 
 def test_logic_gates_are_truth_tables():
@@ -70,12 +71,12 @@ def test_fashion_mnist_from_the_debian_package():
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """No Debian copy, an empty search path and cache, and an unreachable download URL."""
-    monkeypatch.setitem(data.DEBIAN_DIRS, "fashion-mnist", tmp_path / "no-debian")
+    monkeypatch.setitem(files.DEBIAN_DIRS, "fashion-mnist", tmp_path / "no-debian")
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "search"))
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "search").mkdir()
-    for key, remote in list(data.FASHION_MNIST_FILES.items()):
-        monkeypatch.setitem(data.FASHION_MNIST_FILES, key,
+    for key, remote in list(fashion.FASHION_MNIST_FILES.items()):
+        monkeypatch.setitem(fashion.FASHION_MNIST_FILES, key,
                             dataclasses.replace(remote, url=f"http://127.0.0.1:9/{remote.name}"))
     return tmp_path
 
@@ -101,14 +102,14 @@ def test_corrupt_file_is_detected_not_used(isolated):
     content[100] = (content[100] + 1) % 10  # one label changed: still a valid IDX file
     (isolated / "search" / LABELS.name).write_bytes(gzip.compress(bytes(content)))
     with pytest.raises(data.DatasetUnavailable, match="wrong content"):
-        data.fetch_file("fashion-mnist", data.FASHION_MNIST_FILES[("test", "labels")], download=False)
+        files.fetch_file("fashion-mnist", fashion.FASHION_MNIST_FILES[("test", "labels")], download=False)
 
 
 def test_truncated_file_is_detected(isolated):
     raw = (DEBIAN / LABELS.name).read_bytes()
     (isolated / "search" / LABELS.name).write_bytes(raw[: len(raw) // 2])
     with pytest.raises(data.DatasetUnavailable, match="truncated"):
-        data.fetch_file("fashion-mnist", data.FASHION_MNIST_FILES[("test", "labels")], download=False)
+        files.fetch_file("fashion-mnist", fashion.FASHION_MNIST_FILES[("test", "labels")], download=False)
 
 
 def test_a_corrupt_copy_is_skipped_for_a_good_one_later_in_the_path(isolated, monkeypatch):
@@ -117,7 +118,7 @@ def test_a_corrupt_copy_is_skipped_for_a_good_one_later_in_the_path(isolated, mo
     (bad / LABELS.name).write_bytes(b"\x1f\x8b garbage")
     (good / LABELS.name).write_bytes((DEBIAN / LABELS.name).read_bytes())
     monkeypatch.setenv("COURSE_DATA_DIR", f"{bad}{__import__('os').pathsep}{good}")
-    content = data.fetch_file("fashion-mnist", data.FASHION_MNIST_FILES[("test", "labels")], download=False)
+    content = files.fetch_file("fashion-mnist", fashion.FASHION_MNIST_FILES[("test", "labels")], download=False)
     assert hashlib.sha256(content).hexdigest() == LABELS.content_sha256
 
 
@@ -135,9 +136,9 @@ def file_server(tmp_path):
     server.shutdown()
 
 
-def _point_download_at(monkeypatch, base_url: str, known_hash: str) -> data.RemoteFile:
+def _point_download_at(monkeypatch, base_url: str, known_hash: str) -> files.RemoteFile:
     remote = dataclasses.replace(LABELS, url=base_url + LABELS.name, download_hash=known_hash)
-    monkeypatch.setitem(data.FASHION_MNIST_FILES, ("test", "labels"), remote)
+    monkeypatch.setitem(fashion.FASHION_MNIST_FILES, ("test", "labels"), remote)
     return remote
 
 
@@ -146,12 +147,12 @@ def test_download_fallback_is_verified_and_cached(isolated, file_server, monkeyp
     raw = (DEBIAN / LABELS.name).read_bytes()
     (served / LABELS.name).write_bytes(raw)
     remote = _point_download_at(monkeypatch, url, "md5:" + hashlib.md5(raw).hexdigest())
-    content = data.fetch_file("fashion-mnist", remote)
+    content = files.fetch_file("fashion-mnist", remote)
     assert hashlib.sha256(content).hexdigest() == LABELS.content_sha256
     cached = isolated / "cache" / "fashion-mnist" / LABELS.name
     assert cached.read_bytes() == raw
     (served / LABELS.name).unlink()  # offline now: the cache answers
-    assert data.fetch_file("fashion-mnist", remote, download=False) == content
+    assert files.fetch_file("fashion-mnist", remote, download=False) == content
 
 
 def test_download_with_wrong_checksum_is_rejected(isolated, file_server, monkeypatch):
@@ -159,7 +160,7 @@ def test_download_with_wrong_checksum_is_rejected(isolated, file_server, monkeyp
     (served / LABELS.name).write_bytes(b"not the data set")
     remote = _point_download_at(monkeypatch, url, "md5:" + hashlib.md5(b"expected").hexdigest())
     with pytest.raises(data.DatasetUnavailable, match="download from .* failed"):
-        data.fetch_file("fashion-mnist", remote)
+        files.fetch_file("fashion-mnist", remote)
     assert not (isolated / "cache" / "fashion-mnist" / LABELS.name).exists()
 
 

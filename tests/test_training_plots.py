@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from course_utils import data, plots, results, settings, training  # noqa: E402
+from course_utils import datasets as data, plots, results, settings, training  # noqa: E402
 
 
 @pytest.mark.parametrize("env,fast", [({}, False), ({"COURSE_FAST": "1"}, True), ({"COURSE_FAST": "0"}, False),

@@ -2,6 +2,22 @@
 
 Every check raises ``AssertionError`` whose message starts with a *hint* that
 names the likely mistake, followed by what was expected and what was found.
+Test cells use them as ``checks.<name>``:
+
+- values: :func:`check_close`, :func:`check_scalar_close`, :func:`check_equal`,
+  :func:`check_shape`, :func:`check_dtype_kind`, :func:`check_type`,
+  :func:`check_true`, :func:`is_close`, :func:`to_array`;
+- calls: :func:`call_without_mutation`, :func:`call_without_warnings`,
+  :func:`check_raises`, :func:`trace_call` (what a call runs in Python, to test
+  "vectorised"; the instrument is in :mod:`course_utils.checks.tracing`);
+- for the grader: :func:`build` (objects a test hands to student code) and
+  :func:`run_instrumented` (instruments run where the student's code runs).
+
+Every check that fails raises from this file: the grader tells a failed check
+(whose hint the student sees) from a test that broke by the traceback ending
+here, in ``checks.__file__``. A new check that fails a test therefore goes in
+this file; what it measures (like :mod:`~course_utils.checks.tracing`) may live
+in a module of its own that returns plain data.
 
 Everything these checks rely on (NumPy's ufuncs, ``copy``, ``warnings`` and
 the builtins) is bound when this module is imported, so a student who rebinds
@@ -19,6 +35,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy
+
+from course_utils.checks.tracing import trace as _trace
 
 # --- bound at import time: see the module docstring -------------------------
 _isinstance = builtins.isinstance
@@ -298,6 +316,17 @@ def run_instrumented(kind: str, function: Callable[..., Any], args: tuple, kwarg
     return instrument(function, *args, **kwargs)
 
 
+def trace_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int, frozenset[str]]:
+    """Call ``function(*args, **kwargs)``; return ``(result, lines, called)``.
+
+    ``lines`` counts the lines of the notebook's own Python code the call ran
+    and ``called`` names the library functions it used (see
+    :func:`course_utils.checks.tracing.trace`): a test for "vectorised, no
+    Python loop over pixels" that does not depend on the machine's speed.
+    """
+    return run_instrumented("trace", function, args, kwargs)
+
+
 def build(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """An object a test hands to the student's code: ``factory(*args, **kwargs)``.
 
@@ -316,82 +345,3 @@ def check_raises(exception: type[BaseException], function: Callable[..., Any], *
     except exception:
         return
     _fail(hint, f"expected {exception.__name__} to be raised, but nothing was raised.")
-
-
-# --- module 04 (CNN): what a call runs in Python ------------------------------
-# A test for "vectorised, no Python loop over pixels" that does not depend on the
-# machine's speed: count the lines of the student's own Python code that a call
-# executes (library code is not counted) and note the library functions it used.
-import os as _os  # noqa: E402
-import sys as _sys  # noqa: E402
-
-_settrace = _sys.settrace
-_gettrace = _sys.gettrace
-_setprofile = _sys.setprofile
-_getprofile = _sys.getprofile
-_realpath = _os.path.realpath
-_set = builtins.set
-_frozenset = builtins.frozenset
-_LIBRARY_ROOTS = _tuple(sorted({_realpath(p) + _os.sep for p in (_sys.prefix, _sys.base_prefix, _sys.exec_prefix)}
-                               | {_realpath(_os.path.dirname(__file__)) + _os.sep}))
-
-
-def _is_library_file(filename: str, cache: dict[str, bool]) -> bool:
-    known = cache.get(filename)
-    if known is None:
-        if filename.startswith("<"):  # "<ipython-input-...>", "<string>": notebook code; "<frozen ...>": Python's
-            known = filename.startswith("<frozen")
-        else:
-            known = _realpath(filename).startswith(_LIBRARY_ROOTS)
-        cache[filename] = known
-    return known
-
-
-def trace_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int, frozenset[str]]:
-    """Call ``function(*args, **kwargs)``; return ``(result, lines, called)`` (see ``_trace``)."""
-    return run_instrumented("trace", function, args, kwargs)
-
-
-def _trace(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int, frozenset[str]]:
-    """Call ``function(*args, **kwargs)``; return ``(result, lines, called)``.
-
-    ``lines`` counts the lines executed in code outside installed packages and
-    ``course_utils`` (the notebook's own functions, whichever cell defines
-    them): a Python loop over every pixel of an image runs thousands of lines,
-    a vectorised implementation a few dozen. ``called`` names the library
-    functions the call used, as ``"module.function"`` (e.g. ``"torch.conv2d"``).
-    Deterministic: nothing here depends on the machine's speed.
-    """
-    cache: dict[str, bool] = {}
-    count = [0]
-    called: set[str] = _set()
-
-    def local(frame, event, arg):
-        if event == "line":
-            count[0] += 1
-        return local
-
-    def tracer(frame, event, arg):
-        return None if _is_library_file(frame.f_code.co_filename, cache) else local
-
-    def profiler(frame, event, arg):
-        if event == "call":
-            if _is_library_file(frame.f_code.co_filename, cache):
-                called.add(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}")
-        elif event == "c_call":
-            module = _getattr(arg, "__module__", None)
-            if not module:
-                module = _type(_getattr(arg, "__self__", None)).__module__
-            called.add(f"{module}.{_getattr(arg, '__name__', '?')}")
-
-    old_trace, old_profile = _gettrace(), _getprofile()
-    _setprofile(profiler)
-    _settrace(tracer)
-    try:
-        result = function(*args, **kwargs)
-    finally:
-        _settrace(old_trace)
-        _setprofile(old_profile)
-    called.discard("sys.settrace")
-    called.discard("sys.setprofile")
-    return result, count[0], _frozenset(called)

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course_utils.data import DatasetUnavailable, read_verified, search_dirs
+from course_utils.datasets.files import DatasetUnavailable, read_verified, search_dirs
 
 if TYPE_CHECKING:
     import torch
@@ -59,7 +59,7 @@ def _package_weights() -> list[Path]:
 def lite0_weights_path() -> Path:
     """Path of the verified EfficientNet-Lite0 ImageNet weights; raises :class:`PretrainedUnavailable`.
 
-    Looks where the data sets are looked for (``data.search_dirs``: ``COURSE_DATA_DIR``, the
+    Looks where the data sets are looked for (``datasets.files.search_dirs``: ``COURSE_DATA_DIR``, the
     cache), then in the package.
     """
     problems = []

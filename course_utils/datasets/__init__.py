@@ -1,0 +1,27 @@
+"""Data sets for the course, offline first.
+
+Notebooks import this package as ``data`` (``from course_utils import datasets as data``)
+and use the loaders below; the two image sets that only one module needs are
+imported as modules (``from course_utils.datasets import photos``).
+
+- :mod:`~course_utils.datasets.files`              finding, verifying (SHA-256) and downloading data files
+- :mod:`~course_utils.datasets.toy`                generated: logic gates, separable points, classification, circles
+- :mod:`~course_utils.datasets.handwritten_digits` the 8x8 digits that ship with scikit-learn
+- :mod:`~course_utils.datasets.fashion`            Fashion-MNIST
+- :mod:`~course_utils.datasets.sampling`           stratified subsets
+- :mod:`~course_utils.datasets.photos`             photos that ship with scikit-image/-learn, and patches of them (05)
+- :mod:`~course_utils.datasets.image_folders`      painted leaf photos in class-per-folder layout (04)
+
+A new data set gets its own file here, and its loader a line below.
+"""
+
+from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
+from course_utils.datasets.files import DatasetUnavailable
+from course_utils.datasets.handwritten_digits import digits
+from course_utils.datasets.sampling import subsample
+from course_utils.datasets.toy import circles, classification_split, linearly_separable, logic_gate
+
+__all__ = [
+    "FASHION_MNIST_CLASSES", "DatasetUnavailable", "circles", "classification_split", "digits",
+    "fashion_mnist", "linearly_separable", "logic_gate", "subsample",
+]

@@ -1,0 +1,11 @@
+"""Models the notebooks use but do not build themselves.
+
+- :mod:`~course_utils.models.pretrained`  ImageNet-pretrained EfficientNet-Lite0 offline, ImageNet class
+  names, the Keras weights check, and a tiny stand-in with EfficientNet-Lite's layout (05)
+- :mod:`~course_utils.models.probes`      objects test cells hand to student code with ``checks.build``:
+  seeded models with probes, a plain optimizer (03, 05)
+
+Notebooks import the modules (``from course_utils.models import pretrained, probes``);
+nothing here is imported with the package, because these modules need PyTorch.
+A new model family gets its own file here.
+"""
