@@ -48,3 +48,12 @@ def test_float_matrix_is_shown_with_decimals():
 def test_bad_shapes_and_names_are_rejected(cm, names):
     with pytest.raises(ValueError):
         plots.plot_confusion_matrix(cm, names)
+
+
+def test_dark_cells_get_white_text_and_the_colour_scale_starts_at_zero():
+    ax = plots.plot_confusion_matrix(np.array([[9, 1], [2, 8]]), ["a", "b"], colorbar=False, cmap="Greens")
+    assert [t.get_color() for t in ax.texts] == ["white", "black", "black", "white"]
+    assert ax.images[0].get_clim() == (0, 9) and ax.images[0].get_cmap().name == "Greens"
+    ax = plots.plot_confusion_matrix(np.array([[9, 1], [2, 8]]), normalize=True, colorbar=False)
+    assert ax.images[0].get_clim() == (0, 1)
+    plt.close("all")

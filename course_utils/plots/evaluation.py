@@ -1,4 +1,8 @@
-"""Pictures for evaluating classifiers (module 06): the confusion-matrix heat map."""
+"""Pictures for evaluating classifiers (module 06): the confusion-matrix heat map.
+
+Drawn with scikit-learn's :class:`~sklearn.metrics.ConfusionMatrixDisplay`, in the
+course's look: counts or row-normalised rates, class names, a colour map.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +25,12 @@ def plot_confusion_matrix(
 ) -> Axes:
     """Heat map of a confusion matrix (rows: true classes, columns: predicted), each cell annotated.
 
-    With ``normalize=True`` every row is divided by its sum, so the diagonal shows
-    each class's recall; rows without samples stay 0.
+    Integer counts are written as integers, anything else with two decimals. With
+    ``normalize=True`` every row is divided by its sum, so the diagonal shows each
+    class's recall; rows without samples stay 0.
     """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"a confusion matrix is square, got shape {cm.shape}")
@@ -31,24 +38,26 @@ def plot_confusion_matrix(
     names = [str(c) for c in (class_names if class_names is not None else range(n))]
     if len(names) != n:
         raise ValueError(f"{len(names)} class names for a {n}x{n} confusion matrix")
-    values = cm.astype(float)
+    values = cm
     if normalize:
-        totals = values.sum(axis=1, keepdims=True)
-        values = np.divide(values, totals, out=np.zeros_like(values), where=totals > 0)
+        totals = cm.sum(axis=1, keepdims=True).astype(float)
+        values = np.divide(cm, totals, out=np.zeros(cm.shape), where=totals > 0)
+    integer = np.issubdtype(values.dtype, np.integer)
     ax = axes_or_new(ax, (0.6 * n + 3, 0.6 * n + 2))
-    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=1 if normalize else max(values.max(), 1))
+    long_names = max(map(len, names)) > 3
+    vmax = 1 if normalize else max(values.max(), 1)
+    display = ConfusionMatrixDisplay(values, display_labels=names).plot(
+        ax=ax, cmap=cmap, colorbar=False, values_format="d" if integer else ".2f",
+        xticks_rotation=45 if long_names else "horizontal",
+        im_kw={"vmin": 0, "vmax": vmax}, text_kw={"fontsize": 8 if n > 6 else 10},
+    )
+    for (i, j), text in np.ndenumerate(display.text_):  # dark cells get white text, on the colour scale's middle
+        text.set_color("white" if values[i, j] > vmax / 2 else "black")
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    threshold = (1 if normalize else max(values.max(), 1)) / 2
-    integer = np.issubdtype(cm.dtype, np.integer) and not normalize
-    for i in range(n):
-        for j in range(n):
-            text = f"{int(cm[i, j])}" if integer else f"{values[i, j]:.2f}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8 if n > 6 else 10,
-                    color="white" if values[i, j] > threshold else "black")
-    ax.set_xticks(range(n), names, rotation=45 if max(map(len, names)) > 3 else 0,
-                  ha="right" if max(map(len, names)) > 3 else "center")
-    ax.set_yticks(range(n), names)
+        ax.figure.colorbar(display.im_, ax=ax, fraction=0.046, pad=0.04)
+    if long_names:
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     if title:
