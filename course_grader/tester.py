@@ -55,8 +55,16 @@ def _hidden_from(test: str) -> int:
     return 10**9
 
 
+def _checks_dir(checks: types.ModuleType) -> str:
+    """Files of the checks (a check failing raises from one of them)."""
+    return os.path.dirname(os.path.abspath(str(checks.__file__))) + os.sep
+
+
 def describe(exc: BaseException, test: str, test_file: str, checks_file: str) -> tuple[str, bool]:
-    """The feedback for an exception in a test, and whether it is a check failing (a wrong answer)."""
+    """The feedback for an exception in a test, and whether it is a check failing (a wrong answer).
+
+    ``checks_file``: the path (or folder, ending in a separator) of the checks' source files.
+    """
     student = getattr(exc, "course_student", None)
     if isinstance(exc, ExerciseTimeout):
         return "", False
@@ -73,7 +81,7 @@ def describe(exc: BaseException, test: str, test_file: str, checks_file: str) ->
     frames = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(exc.__traceback__)]
     in_test = [line for filename, line in frames if filename == test_file]
     after = [filename for filename, _ in frames[frames.index((test_file, in_test[-1])) + 1:]] if in_test else []
-    if type(exc) is AssertionError and in_test and all(f == checks_file for f in after) \
+    if type(exc) is AssertionError and in_test and all(f.startswith(checks_file) for f in after) \
             and exc.args and type(exc.args[0]) is str:
         message = exc.args[0]
         hidden = any(line >= _hidden_from(test) for line in in_test)
@@ -223,11 +231,11 @@ class Tester:
             missing = [n for n in names if n not in found and f"'{n}'" in str(exc)]
             if missing:
                 return {"passed": False, "message": f"your answer cell does not define `{missing[0]}`"}
-            return {"passed": False, "message": describe(exc, test, test_file, checks.__file__)[0]}
+            return {"passed": False, "message": describe(exc, test, test_file, _checks_dir(checks))[0]}
         except BaseException as exc:  # noqa: BLE001
             if os.environ.get("COURSE_GRADER_DEBUG"):
                 traceback.print_exc()
-            message, _ = describe(exc, test, test_file, checks.__file__)
+            message, _ = describe(exc, test, test_file, _checks_dir(checks))
             return {"passed": False, "message": message}
         return {"passed": True, "message": ""}
 
