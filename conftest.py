@@ -1,6 +1,6 @@
-"""Markers for the notebook cells nbval collects from solutions/ (tests/conftest.py holds the rest).
+"""Marks the notebook cells nbval collects from solutions/ `slow` (test files under tests/ mark their own).
 
-Every cell of an executed notebook is marked ``slow``: ``scripts/test -m "not slow"`` is the quick suite.
+An executed notebook is slow: ``scripts/test -m "not slow"`` is the quick suite.
 Here at the root so that ``pytest solutions --nbval-lax`` alone marks them too.
 """
 
