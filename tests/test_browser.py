@@ -125,3 +125,36 @@ def test_student_runs_every_cell_without_error(course_server, browser, module, t
     shown = browser.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) "
                                                    "[data-mime-type='application/vnd.jupyter.error']")
     assert not shown, f"{module}: the page shows {len(shown)} error output(s)"
+
+
+def test_a_student_sees_no_instructor_tools_and_no_news_prompt(course_server, browser):
+    """The student's JupyterLab: Validate and the assignment list, no formgrader, course list,
+    "Create Assignment" toolbar or "Jupyter news" prompt."""
+    base, token, workdir = course_server
+    browser.get(f"{base}/lab/tree/01_perceptron.ipynb?token={token}")
+    wait = WebDriverWait(browser, 120)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
+    time.sleep(3)   # the news prompt, when enabled, appears a moment after the page
+    config = json.loads(browser.find_element(By.ID, "jupyter-config-data").get_attribute("textContent"))
+    disabled = config.get("disabledExtensions", [])
+    for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                   "@jupyter/nbgrader:create-assignment", "@jupyterlab/apputils-extension:announcements"):
+        assert plugin in disabled, f"{plugin} is enabled for students: {disabled}"
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "news" not in page.lower(), f"a news prompt is shown: {page[:500]}"
+    assert browser.find_elements(By.XPATH, "//*[contains(@class,'jp-Toolbar')]//*[contains(., 'Validate')]"), \
+        "the notebook toolbar has no Validate button"
+    labels = [e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-itemLabel")]
+    if "Nbgrader" in labels:
+        _menu_open = browser.find_element(By.XPATH, "//div[contains(@class,'lm-MenuBar-itemLabel') and text()='Nbgrader']")
+        _menu_open.click()
+        items = [e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, ".lm-Menu-itemLabel")]
+        browser.find_element(By.TAG_NAME, "body").send_keys("\ue00c")   # Escape closes the menu
+        assert "Formgrader" not in items and "Course List" not in items, items
+    for path in ("formgrader", "course_list"):
+        try:
+            urllib.request.urlopen(f"{base}/{path}?token={token}", timeout=10)
+            served = True
+        except OSError:
+            served = False
+        assert not served, f"the server serves /{path} to students"
