@@ -7,11 +7,14 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
 import course_utils
 from course_grader import cli, nbgrader_ext, runner
 from course_grader.demo import DEMO_STUDENTS, make_demo_course
 from course_grader.runner import GradingOptions, grade_assignment, grade_notebook
 from nbtools import completed_notebook, grade_id, notebook_path
+
+pytestmark = pytest.mark.slow   # every test grades module 01 in the real sandbox
 
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=10, submission_timeout_s=240)
