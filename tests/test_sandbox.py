@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from course_grader import runner, sandbox
+from course_grader import cgroups, runner, sandbox
 from course_grader.sandbox import Limits, SandboxUnavailable
 from nbtools import ROOT
 
@@ -155,9 +155,9 @@ MODES = ["auto", "off"]  # "auto": a cgroup where the machine allows it; "off": 
 @pytest.fixture
 def mode(request, monkeypatch):
     if request.param == "off":
-        monkeypatch.setenv(sandbox.CGROUPS_ENV, "0")
+        monkeypatch.setenv(cgroups.CGROUPS_ENV, "0")
     else:
-        monkeypatch.delenv(sandbox.CGROUPS_ENV, raising=False)
+        monkeypatch.delenv(cgroups.CGROUPS_ENV, raising=False)
     return request.param
 
 
@@ -168,9 +168,9 @@ def _mechanism(done: sandbox.Completed) -> str:
 def _leftover_cgroups(uid: int) -> list[Path]:
     """Cgroups of this test's sandboxes (named by the sandbox's uid, or by this process) that exist now;
     other grading runs on the machine may have theirs meanwhile."""
-    v1, v2 = sandbox._hierarchies(Path("/proc/self/mountinfo").read_text(), Path("/proc/self/cgroup").read_text())
+    v1, v2 = cgroups.find_hierarchies(Path("/proc/self/mountinfo").read_text(), Path("/proc/self/cgroup").read_text())
     parents = set(v1.values()) | ({v2} if v2 else set())
-    ours = (f"{sandbox.CGROUP_PREFIX}uid{uid}", f"{sandbox.CGROUP_PREFIX}{os.getpid()}-")
+    ours = (f"{cgroups.CGROUP_PREFIX}uid{uid}", f"{cgroups.CGROUP_PREFIX}{os.getpid()}-")
     return [child for parent in parents if parent.is_dir()
             for child in parent.iterdir() if child.name == ours[0] or child.name.startswith(ours[1])]
 
@@ -206,11 +206,11 @@ def test_forked_children_share_one_memory_limit(mode, capsys):
     process may use 512 MB, so all four hold their memory at once (the fallback's note says so)."""
     stale = None
     if mode == "auto":   # a cgroup a killed grader left behind is removed by the next run
-        v1, v2 = sandbox._hierarchies(Path("/proc/self/mountinfo").read_text(),
-                                      Path("/proc/self/cgroup").read_text())
+        v1, v2 = cgroups.find_hierarchies(Path("/proc/self/mountinfo").read_text(),
+                                          Path("/proc/self/cgroup").read_text())
         parent = v1.get("memory") or v2
         if parent is not None and os.access(parent, os.W_OK):
-            stale = parent / f"{sandbox.CGROUP_PREFIX}{99999999}-0"
+            stale = parent / f"{cgroups.CGROUP_PREFIX}{99999999}-0"
             stale.mkdir(exist_ok=True)
     done = _run(FORKED_MEMORY.format(children=4, child_mb=200), Limits(wall_s=60, memory_mb=512), slot=7)
     lines = dict(line.split(" ", 1) for line in _out(done).splitlines())
@@ -228,7 +228,7 @@ def test_forked_children_share_one_memory_limit(mode, capsys):
         assert held == 4 and ends == [0, 0, 0, 0], _out(done)   # 800 MB in one sandbox: per process only
         assert any(note.startswith("no cgroup") and "memory limit per process" in note for note in done.isolation)
         if mode == "off":
-            assert any(f"{sandbox.CGROUPS_ENV}=0" in note for note in done.isolation), done.isolation
+            assert any(f"{cgroups.CGROUPS_ENV}=0" in note for note in done.isolation), done.isolation
     assert not _leftover_cgroups(int(lines["uid"])), "the sandbox's cgroup outlived it"
     if stale is not None:
         assert not stale.exists()
@@ -338,11 +338,11 @@ def test_limits_hold_in_the_graders_worker_threads_without_preexec_fn(monkeypatc
 
 
 def test_without_cgroups_the_run_says_which_limits_are_per_process(monkeypatch):
-    monkeypatch.setenv(sandbox.CGROUPS_ENV, "0")
+    monkeypatch.setenv(cgroups.CGROUPS_ENV, "0")
     done = _run("import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0])", Limits(wall_s=60, memory_mb=1024))
     assert done.cgroup == "" and done.memory_peak_mb is None and done.returncode == 0
     assert int(_out(done)) == 1024 * 2**20   # the per-process rlimit still holds
-    assert f"no cgroup ({sandbox.CGROUPS_ENV}=0): memory limit per process (RLIMIT_AS), not for the whole sandbox" \
+    assert f"no cgroup ({cgroups.CGROUPS_ENV}=0): memory limit per process (RLIMIT_AS), not for the whole sandbox" \
         in done.isolation
     assert len(done.isolation) == 4 and all(note.startswith("no cgroup") for note in done.isolation)
     assert done.cpu_s is not None
@@ -357,8 +357,8 @@ def test_cgroup_v2_is_created_with_the_limits(tmp_path):
     (own / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
     (own / "cgroup.subtree_control").write_text("")
     mountinfo = f"41 31 0:38 / {tmp_path / 'cg'} rw,relatime - cgroup2 cgroup2 rw\n"
-    group, notes = sandbox._make_cgroup("course-sandbox-test", Limits(memory_mb=300, processes=50, cpus=0.5),
-                                        mountinfo=mountinfo, proc_cgroup="0::/grader.scope\n")
+    group, notes = cgroups.make_cgroup("course-sandbox-test", Limits(memory_mb=300, processes=50, cpus=0.5),
+                                       mountinfo=mountinfo, proc_cgroup="0::/grader.scope\n")
     folder = own / "course-sandbox-test"
     assert group is not None and group.version == "v2" and notes == []
     assert (own / "cgroup.subtree_control").read_text() == "+cpu"   # the last of +memory, +pids, +cpu
@@ -375,7 +375,7 @@ def test_cgroup_hierarchies_are_found_where_the_grader_is():
                  "39 31 0:36 /other /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
                  "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n")
     proc_cgroup = "4:memory:/docker/abc/grader\n2:cpu,cpuacct:/\n8:pids:/docker/abc\n0::/user.slice\n"
-    v1, v2 = sandbox._hierarchies(mountinfo, proc_cgroup)
+    v1, v2 = cgroups.find_hierarchies(mountinfo, proc_cgroup)
     assert v1 == {"cpu": Path("/sys/fs/cgroup/cpu,cpuacct"), "cpuacct": Path("/sys/fs/cgroup/cpu,cpuacct"),
                   "memory": Path("/sys/fs/cgroup/memory/grader")}   # pids: its mount shows another subtree
     assert v2 == Path("/sys/fs/cgroup/unified/user.slice")
@@ -385,8 +385,8 @@ def test_an_unwritable_cgroup_falls_back_to_rlimits_and_says_why(tmp_path):
     """Not root, or a read-only /sys/fs/cgroup: no cgroup, and the notes name the reason."""
     mountinfo = (f"35 31 0:32 / {tmp_path / 'missing'} rw - cgroup cgroup rw,memory\n"
                  f"39 31 0:36 / {tmp_path / 'missing'} rw - cgroup cgroup rw,pids,cpu,cpuacct\n")
-    group, notes = sandbox._make_cgroup("course-sandbox-test", Limits(), mountinfo=mountinfo,
-                                        proc_cgroup="4:memory:/\n8:pids,cpu,cpuacct:/\n")
+    group, notes = cgroups.make_cgroup("course-sandbox-test", Limits(), mountinfo=mountinfo,
+                                       proc_cgroup="4:memory:/\n8:pids,cpu,cpuacct:/\n")
     assert group is None and len(notes) == 4
     assert notes[0].startswith("no cgroup (") and "No such file or directory" in notes[0]
     assert notes[0].endswith("memory limit per process (RLIMIT_AS), not for the whole sandbox")
