@@ -18,8 +18,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Int
 
-from course_grader.runner import (GradingOptions, NotebookResult, cache_path, grade_notebook,
-                                         submission_key)
+from course_grader.folders import course_folders
+from course_grader.runner import GradingOptions, NotebookResult, cache_path, grade_notebook, submission_key
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -34,18 +34,17 @@ class SandboxedExecute(NbGraderPreprocessor):
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
         info = resources["nbgrader"]
         assignment, student, notebook = info["assignment"], info["student"], info["notebook"]
-        coursedir = CourseDirectory(config=self.config)
-        root = Path(coursedir.root)
-        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment)) / f"{notebook}.ipynb"
-        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook}.ipynb"
-        released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment)) / f"{notebook}.ipynb"
-        result = self._cached(root, assignment, student, notebook, submitted, source)
+        # the course's folders as nbgrader's apps see them: the same function as scripts/instructor's
+        folders = course_folders(CourseDirectory(config=self.config))
+        files = folders.grading_files(student, assignment, notebook)
+        submitted, source, released = files.submitted, files.source, files.released
+        result = self._cached(folders, assignment, student, notebook, submitted, source)
         if result is None:
             options = GradingOptions(sandbox=self.sandbox, exercise_timeout_s=self.exercise_timeout,
                                      submission_timeout_s=self.submission_timeout, memory_mb=self.memory_mb)
             result = grade_notebook(submitted, source, released, options=options, student=student,
                                     assignment=assignment)
-            target = cache_path(root, assignment, student, notebook)
+            target = files.cache
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(result.to_json())
         for reason in result.suspicious:
@@ -54,9 +53,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         return nb, resources
 
     @staticmethod
-    def _cached(root: Path, assignment: str, student: str, notebook: str, submitted: Path,
+    def _cached(course, assignment: str, student: str, notebook: str, submitted: Path,
                 source: Path) -> NotebookResult | None:
-        path = cache_path(root, assignment, student, notebook)
+        """The cached result, if it graded these files with this code; ``course``: see ``runner.cache_path``."""
+        path = cache_path(course, assignment, student, notebook)
         if not path.exists():
             return None
         result = NotebookResult.from_json(path.read_text())

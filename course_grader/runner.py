@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 import course_utils
 from course_grader import notebook, sandbox, scan
+from course_grader.folders import course_folders
 from course_grader.sandbox import SandboxUnavailable
 
 __all__ = ["GradingOptions", "ExerciseResult", "NotebookResult", "SandboxUnavailable", "grade_notebook",
@@ -291,36 +292,40 @@ def ungradable(student: str, assignment: str, submitted: Path, source: Path, why
     return NotebookResult(student, assignment, submitted.stem, rows, flags=[f"could not be graded: {why}"])
 
 
-def cache_path(course_root: Path, assignment: str, student: str, notebook: str) -> Path:
-    return course_root / "grading" / assignment / student / f"{notebook}.json"
+def cache_path(course, assignment: str, student: str, notebook: str) -> Path:
+    """Where the result of grading ``notebook`` is cached; ``course``: a course root, an nbgrader
+    CourseDirectory or a Course (:func:`course_grader.folders.course_folders`)."""
+    return course_folders(course).cache(assignment, student, notebook)
 
 
-def _submissions(course_root: Path, assignment: str, students: list[str] | None) -> list[tuple[str, Path]]:
-    base = course_root / "submitted"
+def _submissions(folders, assignment: str, students: list[str] | None) -> list[tuple[str, Path]]:
     found = []
-    for folder in sorted(base.glob(f"*/{assignment}")):
-        student = folder.parent.name
+    for student in folders.submitted_students(assignment):
         if students is None or student in students:
-            found += [(student, nb) for nb in sorted(folder.glob("*.ipynb"))]
+            found += [(student, nb) for nb in sorted(folders.submitted(student, assignment).glob("*.ipynb"))]
     return found
 
 
-def grade_assignment(course_root: Path, assignment: str, students: list[str] | None = None,
+def grade_assignment(course, assignment: str, students: list[str] | None = None,
                      options: GradingOptions | None = None, progress: bool = True) -> list[NotebookResult]:
-    """Grade every submitted/<student>/<assignment>/*.ipynb in parallel and cache the results."""
+    """Grade every submitted notebook of ``assignment`` in parallel and cache the results.
+
+    ``course``: a course root, an nbgrader CourseDirectory or a Course; its folders (source,
+    release, submitted) are its CourseDirectory's (:mod:`course_grader.folders`).
+    """
     options = options or GradingOptions()
-    course_root = Path(course_root)
     if options.sandbox:
         sandbox.check_available()
-    work = _submissions(course_root, assignment, students)
+    folders = course_folders(course)
+    work = _submissions(folders, assignment, students)
     slots: queue.Queue[int] = queue.Queue()
     for slot in range(max(1, options.workers)):
         slots.put(slot)
 
     def one(item: tuple[str, Path]) -> NotebookResult:
         student, path = item
-        source = course_root / "solutions" / assignment / path.name
-        released = course_root / "notebooks" / assignment / path.name
+        files = folders.grading_files(student, assignment, path.stem)
+        source, released = files.source, files.released
         slot = slots.get()
         try:
             result = grade_notebook(path, source, released, options=options, slot=slot,
@@ -331,7 +336,7 @@ def grade_assignment(course_root: Path, assignment: str, students: list[str] | N
             result = ungradable(student, assignment, path, source, f"{type(error).__name__}: {error}")
         finally:
             slots.put(slot)
-        target = cache_path(course_root, assignment, student, source.stem)
+        target = files.cache
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(result.to_json())
         return result
