@@ -15,7 +15,7 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # A shared gradebook for a team of graders (README, "A shared gradebook"): PostgreSQL via psycopg2.
 if os.environ.get("COURSE_DB_URL"):
-    from course_grader.cli import gradebook_url
+    from course_grader.course import gradebook_url
 
     c.CourseDirectory.db_url = gradebook_url(os.environ["COURSE_DB_URL"])
 

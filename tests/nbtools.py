@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_grader.cli import completed_submission
+from course_grader.demo import completed_submission
 from course_grader.notebook import grade_id, source_of  # noqa: F401 (grade_id: for the tests)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,11 +18,13 @@ import nbformat
 import pytest
 
 from course_grader import cli
+from course_grader.course import Course
+from course_grader.demo import WRONG_PERCEPTRON, completed_submission, make_demo_course
 from nbtools import VENV_BIN, exercises, notebook_path, read
 
 MODULE = "01_perceptron"
 DEFAULT_URL = "postgresql://course:course@localhost:5432/course_gradebook_test"
-STUDENTS = {"ada": None, "ben": "blank", "cleo": {"Perceptron": cli.WRONG_PERCEPTRON}}
+STUDENTS = {"ada": None, "ben": "blank", "cleo": {"Perceptron": WRONG_PERCEPTRON}}
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +73,7 @@ def postgres_url():
         admin.close()
 
 
-def _export(course: cli.Course, url: str, to: Path) -> dict[str, float]:
+def _export(course: Course, url: str, to: Path) -> dict[str, float]:
     assert cli.main(["export", "--to", str(to), "--course", str(course.root), "--db-url", url]) == 0
     with open(to, newline="") as handle:
         return {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle) if r["assignment"] == MODULE}
@@ -81,7 +83,7 @@ def _export(course: cli.Course, url: str, to: Path) -> dict[str, float]:
 def graded(postgres_url, tmp_path_factory):
     """Three students of module 01 graded with the instructor commands into the PostgreSQL gradebook."""
     directory = tmp_path_factory.mktemp("postgres-class")
-    course = cli.make_demo_course(directory)
+    course = make_demo_course(directory)
     roster = directory / "three.csv"
     roster.write_text("id,first_name,last_name,email\n" + "".join(f"{s},{s.title()},Pg,\n" for s in STUDENTS))
     db = ["--course", str(course.root), "--db-url", postgres_url]
@@ -92,7 +94,7 @@ def graded(postgres_url, tmp_path_factory):
         folder.mkdir(parents=True)
         released = course.root / "notebooks" / MODULE / f"{MODULE}.ipynb"
         nb = (nbformat.read(released, as_version=4) if answers == "blank" else
-              cli.completed_submission(course.root / "solutions" / MODULE / f"{MODULE}.ipynb", released, answers))
+              completed_submission(course.root / "solutions" / MODULE / f"{MODULE}.ipynb", released, answers))
         nbformat.write(nb, folder / f"{MODULE}.ipynb")
     assert cli.main(["autograde", MODULE, *db]) == 0
     return course, postgres_url, _export(course, postgres_url, directory / "grades.csv")

@@ -24,6 +24,10 @@ import pytest
 from test_instructor_cli import MODULE, fresh_course  # noqa: F401 (fresh_course is a fixture)
 
 from course_grader import cli
+from course_grader.course import Course
+from course_grader.demo import demo_submission
+from course_grader.exchange import collect_exchange, ensure_exchange
+from course_grader.steps import feedback
 from course_grader.report import MAX_ITEM_CHARS, write_report
 from course_grader.runner import ExerciseResult, NotebookResult
 
@@ -31,18 +35,18 @@ EARLY, LATE = "2025-03-01 09:30:00.000000 UTC", "2025-03-02 23:59:00.000000 UTC"
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="making files another user owns needs root")
 
 
-def _notebook(course: cli.Course, marker: str) -> nbformat.NotebookNode:
+def _notebook(course: Course, marker: str) -> nbformat.NotebookNode:
     """ada's answered notebook, marked so that a test can tell which copy was collected."""
-    nb = cli.demo_submission(course, "ada")
+    nb = demo_submission(course, "ada")
     nb.metadata["handed_in_by"] = marker
     return nb
 
 
-def _inbound(course: cli.Course) -> Path:
-    return cli.ensure_exchange(course) / course.course_id / "inbound"
+def _inbound(course: Course) -> Path:
+    return ensure_exchange(course) / course.course_id / "inbound"
 
 
-def _hand_in(course: cli.Course, student: str, when: str, marker: str | None = None,
+def _hand_in(course: Course, student: str, when: str, marker: str | None = None,
              owner: int | None = None) -> Path:
     """An inbound entry as `nbgrader submit` leaves it (owned by ``owner``, else by this user)."""
     entry = _inbound(course) / f"{student}+{MODULE}+{when}+{uuid.uuid4().hex[:12]}"
@@ -56,7 +60,7 @@ def _hand_in(course: cli.Course, student: str, when: str, marker: str | None = N
     return entry
 
 
-def _collected(course: cli.Course, student: str) -> str | None:
+def _collected(course: Course, student: str) -> str | None:
     """The marker of the notebook collected for ``student`` (None: nothing collected)."""
     path = course.root / "submitted" / student / MODULE / f"{MODULE}.ipynb"
     return nbformat.read(path, as_version=4).metadata.get("handed_in_by") if path.exists() else None
@@ -72,7 +76,7 @@ def _unused_uid() -> int:
         uid += 1
 
 
-def _mark_solutions(course: cli.Course) -> str:
+def _mark_solutions(course: Course) -> str:
     """A marker only the course's source notebook holds (as it holds solutions and hidden tests)."""
     marker = f"instructor-only-{uuid.uuid4().hex}"
     source = course.root / "solutions" / MODULE / f"{MODULE}.ipynb"
@@ -94,7 +98,7 @@ def test_a_classmates_id_with_a_later_timestamp_is_not_collected(fresh_course, c
     nobody = pwd.getpwnam("nobody").pw_uid  # a real user handing in under its own name is believed
     _hand_in(fresh_course, "nobody", EARLY, "nobody herself", owner=nobody)
 
-    result = cli.collect_exchange(fresh_course, MODULE)
+    result = collect_exchange(fresh_course, MODULE)
     assert result.collected == ["ada", "nobody"]
     assert _collected(fresh_course, "ada") == "ada herself"
     assert _collected(fresh_course, "nobody") == "nobody herself"
@@ -104,7 +108,7 @@ def test_a_classmates_id_with_a_later_timestamp_is_not_collected(fresh_course, c
 
     # a later honest hand-in still replaces the collected one; the forgery never does
     _hand_in(fresh_course, "ada", "2025-03-03 10:00:00.000000 UTC", "ada again")
-    assert cli.collect_exchange(fresh_course, MODULE).collected == ["ada"]
+    assert collect_exchange(fresh_course, MODULE).collected == ["ada"]
     assert _collected(fresh_course, "ada") == "ada again"
 
 
@@ -124,7 +128,7 @@ def test_links_to_the_solutions_are_never_followed(fresh_course):
     (dan / "sub").mkdir()
     (dan / "sub" / "deep.ipynb").symlink_to(solutions / f"{MODULE}.ipynb")
 
-    result = cli.collect_exchange(fresh_course, MODULE)
+    result = collect_exchange(fresh_course, MODULE)
     assert result.collected == ["dan"]
     assert _collected(fresh_course, "dan") == "dan"
     skipped = "\n".join(result.skipped)
@@ -170,14 +174,14 @@ def test_a_broken_entry_does_not_stop_the_others(fresh_course, capsys):
 
 
 def test_the_exchange_is_only_as_open_as_nbgrader_needs(fresh_course):
-    root = cli.ensure_exchange(fresh_course)
+    root = ensure_exchange(fresh_course)
     course = root / fresh_course.course_id
     modes = {path: os.stat(path).st_mode & 0o7777 for path in
              (root, course, course / "outbound", course / "inbound", course / "feedback")}
     assert modes == {root: 0o1777, course: 0o755, course / "outbound": 0o755, course / "inbound": 0o3733,
                      course / "feedback": 0o711}
     (course / "inbound").chmod(0o777)  # a world-readable inbound (as made before) is put right
-    cli.ensure_exchange(fresh_course)
+    ensure_exchange(fresh_course)
     assert os.stat(course / "inbound").st_mode & 0o7777 == 0o3733
 
 
@@ -253,7 +257,7 @@ def test_feedback_runs_no_script_a_student_wrote(fresh_course):
     course = fresh_course
     with course.gradebook() as gb:
         gb.add_submission(MODULE, "ada")
-    nb = cli.demo_submission(course, "ada")
+    nb = demo_submission(course, "ada")
     code = nbformat.v4.new_code_cell("show()")
     code.outputs = _attack_outputs()
     nb.cells[1:1] = [nbformat.v4.new_markdown_cell(MARKDOWN_ATTACKS), code,
@@ -264,7 +268,7 @@ def test_feedback_runs_no_script_a_student_wrote(fresh_course):
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{MODULE}.ipynb")
 
-    cli.feedback(course, MODULE)
+    feedback(course, MODULE)
     text = (course.root / "feedback" / "ada" / MODULE / f"{MODULE}.html").read_text()
     page = _Page(text)
     for shown in ("PWNED_md_script", "PWNED_html_script", "PWNED_raw", "PWNED_stream"):

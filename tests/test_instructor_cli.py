@@ -21,6 +21,9 @@ import nbformat
 import pytest
 
 from course_grader import cli
+from course_grader.course import EXCHANGE_ENV, Course, gradebook_url
+from course_grader.demo import DEMO_STUDENTS, demo_submission, make_demo_course
+from course_grader.notebook import grade_id
 from nbtools import ROOT, exercises, notebook_path, read
 
 MODULE = "01_perceptron"
@@ -34,7 +37,7 @@ def _points() -> dict[str, float]:
 @pytest.fixture(scope="module")
 def demo_class(tmp_path_factory):
     directory = tmp_path_factory.mktemp("demo") / "class"
-    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_BWRAP", cli.EXCHANGE_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_BWRAP", EXCHANGE_ENV)}
     proc = subprocess.run([str(SCRIPT), "demo", str(directory)], capture_output=True, text=True,
                           timeout=900, env=env)
     assert proc.returncode == 0, f"demo failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
@@ -44,7 +47,7 @@ def demo_class(tmp_path_factory):
 @pytest.fixture
 def fresh_course(tmp_path):
     """A copy of module 01 with the demo roster, released (no exchange); no submissions yet."""
-    course = cli.make_demo_course(tmp_path)
+    course = make_demo_course(tmp_path)
     assert cli.main(["roster", str(tmp_path / "roster.csv"), "--course", str(course.root)]) == 0
     assert cli.main(["release", MODULE, "--no-exchange", "--course", str(course.root)]) == 0
     return course
@@ -90,14 +93,14 @@ def test_demo_prints_grades_and_flags_only_the_cheater(demo_class):
     for honest in ("ada", "ben", "cleo", "eve"):
         assert f"**{honest}**" not in suspicious, report
     rows = list(csv.DictReader(open(directory / "course" / "reports" / MODULE / "grading-report.csv")))
-    assert {r["student"] for r in rows} == set(cli.DEMO_STUDENTS)
+    assert {r["student"] for r in rows} == set(DEMO_STUDENTS)
 
 
 @pytest.mark.slow
 def test_demo_used_the_exchange_and_the_lms_zip(demo_class):
     directory, out = demo_class
     course = directory / "course"
-    for student, (way, _, _) in cli.DEMO_STUDENTS.items():
+    for student, (way, _, _) in DEMO_STUDENTS.items():
         folder = course / "submitted" / student / MODULE
         assert (folder / f"{MODULE}.ipynb").is_file(), student
         # exchange submissions carry nbgrader's submission secret; the zip's does not
@@ -105,7 +108,7 @@ def test_demo_used_the_exchange_and_the_lms_zip(demo_class):
     inbound = list((directory / "exchange" / "deep-learning-course" / "inbound").iterdir())
     assert len(inbound) == 4
     assert "  skipped " not in out  # every hand-in collected: each belongs to the user collecting (the demo's)
-    # nbgrader's modes, with the sticky bit on the root and inbound/ (course_grader.cli.EXCHANGE_MODES)
+    # nbgrader's modes, with the sticky bit on the root and inbound/ (course_grader.exchange.EXCHANGE_MODES)
     modes = {str(p.relative_to(directory)): p.stat().st_mode & 0o7777 for p in
              [directory / "exchange", *(directory / "exchange").glob("*"), *(directory / "exchange").glob("*/*")]
              if p.is_dir()}
@@ -130,7 +133,7 @@ def test_feedback_shows_no_hidden_tests(demo_class):
     hidden = [line for line in hidden if line not in visible]  # lines also in the visible tests may show
     assert hidden, "module 01 should have hidden tests"
     pages = sorted((directory / "course" / "feedback").glob(f"*/{MODULE}/*.html"))
-    assert len(pages) == len(cli.DEMO_STUDENTS)
+    assert len(pages) == len(DEMO_STUDENTS)
     for page in pages:
         text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
         assert "HIDDEN TESTS" not in text, page
@@ -147,7 +150,7 @@ def test_export_writes_one_row_per_student(demo_class, tmp_path, capsys):
     target = tmp_path / "grades.csv"
     assert cli.main(["export", "--to", str(target), "--course", str(directory / "course")]) == 0
     grades = _read_grades(target)
-    assert set(grades) == set(cli.DEMO_STUDENTS)
+    assert set(grades) == set(DEMO_STUDENTS)
     assert grades == _read_grades(directory / "course" / "grades.csv")
     assert {"student_id", "assignment", "score", "max_score", "first_name", "email"} <= set(grades["ada"])
     assert grades["ada"]["email"] == "ada@example.org"
@@ -160,7 +163,7 @@ def test_export_writes_one_row_per_student(demo_class, tmp_path, capsys):
 
 def test_roster_creates_and_updates_students(fresh_course, tmp_path, capsys):
     with fresh_course.gradebook() as gb:
-        assert {s.id: s.email for s in gb.students} == {s: f"{s}@example.org" for s in cli.DEMO_STUDENTS}
+        assert {s.id: s.email for s in gb.students} == {s: f"{s}@example.org" for s in DEMO_STUDENTS}
     roster = tmp_path / "update.csv"
     roster.write_text("id,first_name,last_name,email\nada,Ada,Lovelace,ada@new.example\nzoe,Zoe,New,zoe@x.example\n")
     assert cli.main(["roster", str(roster), "--course", str(fresh_course.root)]) == 0
@@ -181,14 +184,14 @@ def _zip(path: Path, members: dict[str, str]) -> Path:
     return path
 
 
-def _state(course: cli.Course) -> list[str]:
+def _state(course: Course) -> list[str]:
     """Every file under submitted/ and downloaded/ (what a failed collect must leave alone)."""
     return sorted(str(p.relative_to(course.root)) for folder in ("submitted", "downloaded")
                   for p in (course.root / folder).rglob("*"))
 
 
 def test_lms_zip_collects_and_bad_zips_change_nothing(fresh_course, tmp_path, capsys):
-    notebook = nbformat.writes(cli.demo_submission(fresh_course, "ada"))
+    notebook = nbformat.writes(demo_submission(fresh_course, "ada"))
     collect = ["collect", MODULE, "--course", str(fresh_course.root), "--lms-zip"]
     bad = {
         "missing": (tmp_path / "missing.zip", "no such zip file"),
@@ -236,7 +239,7 @@ def test_lms_zip_with_a_custom_name_pattern(fresh_course, tmp_path, capsys):
     roster.write_text("id,first_name,last_name,email\n4711,Ada,Lovelace,\n")
     assert cli.main(["roster", str(roster), "--course", str(fresh_course.root)]) == 0
     archive = _zip(tmp_path / "canvas.zip", {"lovelaceada_late_4711_99120_01_perceptron-1.ipynb":
-                                             nbformat.writes(cli.demo_submission(fresh_course, "eve"))})
+                                             nbformat.writes(demo_submission(fresh_course, "eve"))})
     canvas = r".*/[a-z]+_(?:late_)?(?P<student_id>\d+)_\d+_(?P<file_id>01_perceptron)(?:-\d+)?\.ipynb$"
     args = ["collect", MODULE, "--course", str(fresh_course.root), "--lms-zip", str(archive)]
     assert cli.main([*args, "--name-regexp", r".*/(?P<student>\d+)\.ipynb"]) == 1
@@ -249,9 +252,9 @@ def test_autograde_refuses_to_run_student_code_without_a_sandbox(fresh_course, m
     marker = Path("/tmp") / f"instructor-cli-ran-{uuid.uuid4().hex}"
     folder = fresh_course.root / "submitted" / "ada" / MODULE
     folder.mkdir(parents=True)
-    nb = cli.demo_submission(fresh_course, "ada")
+    nb = demo_submission(fresh_course, "ada")
     for cell in nb.cells:
-        if cli.grade_id(cell) == "ex_step":
+        if grade_id(cell) == "ex_step":
             cell.source = f"open({str(marker)!r}, 'w').close()  # runs if anything runs this cell\n" + cell.source
     nbformat.write(nb, folder / f"{MODULE}.ipynb")
     monkeypatch.setenv("COURSE_BWRAP", "/nonexistent/bwrap")
@@ -285,6 +288,6 @@ def test_gradebook_url_picks_the_installed_postgres_driver():
 
     driver = "postgresql" if importlib.util.find_spec("psycopg") else "postgresql+psycopg2"
     for scheme in ("postgresql", "postgres"):
-        assert cli.gradebook_url(f"{scheme}://course:pw@db:5432/grades") == f"{driver}://course:pw@db:5432/grades"
+        assert gradebook_url(f"{scheme}://course:pw@db:5432/grades") == f"{driver}://course:pw@db:5432/grades"
     for unchanged in ("sqlite:///gradebook.db", "postgresql+psycopg2://c@h/g"):
-        assert cli.gradebook_url(unchanged) == unchanged
+        assert gradebook_url(unchanged) == unchanged
