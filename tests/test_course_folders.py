@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from course_grader import cli
 from course_grader.course import EXCHANGE_ENV
@@ -78,6 +79,7 @@ def test_folders_follow_the_course_directory(tmp_path):
     assert bare.release(MODULE) == tmp_path / "bare" / "notebooks" / MODULE
 
 
+@pytest.mark.slow   # scripts/instructor autograde (sandbox) and nbgrader autograde of a class
 def test_a_course_with_renamed_folders_is_graded_exactly(tmp_path, capsys):
     course = make_demo_course(tmp_path, course_directory=RENAMED)
     root, folders = course.root, course.folders
