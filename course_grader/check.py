@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from course_grader import notebook, runner
+from course_grader.folders import course_folders
 
 
 def _bound(tree: ast.AST) -> set[str]:
@@ -75,7 +76,8 @@ def _deduplicated(path: Path) -> notebook.Source:
 
 def _released(path: Path) -> Path | None:
     """The notebook as handed out (this course's notebooks/), to tell demo cells from cells the student added."""
-    candidate = Path(__file__).resolve().parent.parent / "notebooks" / path.stem / f"{path.stem}.ipynb"
+    course = course_folders(Path(__file__).resolve().parent.parent)   # this course, folders from its nbgrader config
+    candidate = course.release(path.stem) / f"{path.stem}.ipynb"
     return candidate if candidate.is_file() and candidate.resolve() != path.resolve() else None
 
 
