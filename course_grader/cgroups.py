@@ -75,7 +75,7 @@ def find_hierarchies(mountinfo: str, proc_cgroup: str) -> tuple[dict[str, Path],
             continue
         root, mount = _unescape(fields[3]), Path(_unescape(fields[4]))
 
-        def inside(own: str | None) -> Path | None:
+        def inside(own: str | None, root: str = root, mount: Path = mount) -> Path | None:
             if own is None:
                 return None
             if root == "/":

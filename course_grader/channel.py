@@ -108,7 +108,8 @@ class Codec:
             blobs.append(value)
             return {"$": "bytes", "b": len(blobs) - 1}
         if kind is slice:
-            return {"$": "slice", "v": [self.encode(v, blobs, depth + 1) for v in (value.start, value.stop, value.step)]}
+            parts = (value.start, value.stop, value.step)
+            return {"$": "slice", "v": [self.encode(v, blobs, depth + 1) for v in parts]}
         if value is Ellipsis:
             return {"$": "ellipsis"}
         if kind is range:
@@ -349,7 +350,8 @@ def receive(sock: socket.socket) -> tuple[dict, list[memoryview]]:
 class Endpoint:
     """One side of the channel: requests with replies, serving the other side's requests meanwhile."""
 
-    def __init__(self, sock: socket.socket, codec: Codec, serve: Callable[[dict, list[memoryview]], tuple[dict, list[bytes]]]):
+    def __init__(self, sock: socket.socket, codec: Codec,
+                 serve: Callable[[dict, list[memoryview]], tuple[dict, list[bytes]]]) -> None:
         self.sock = sock
         self.codec = codec
         self.serve = serve

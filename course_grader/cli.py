@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> None:
         say(f"feedback {args.module}")
         steps.feedback(course, args.module)
     elif args.command == "export":
-        rows = steps.export(course, args.to)
-        say(f"{steps.grades_table(rows)}\nexported {len(rows)} rows to {args.to.resolve()}")
+        exported = steps.export(course, args.to)
+        say(f"{steps.grades_table(exported)}\nexported {len(exported)} rows to {args.to.resolve()}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -112,9 +112,7 @@ def defined_names(source: str) -> list[str]:
         targets = []
         if isinstance(stmt, ast.Assign):
             targets = stmt.targets
-        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
-            targets = [stmt.target]
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
             targets = [stmt.target]
         for target in targets:
             names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
@@ -122,7 +120,7 @@ def defined_names(source: str) -> list[str]:
             inner = getattr(stmt, block, None)
             if isinstance(inner, list) and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                  ast.ClassDef)):
-                todo += reversed([s for s in inner if isinstance(s, ast.AST)])
+                todo += reversed([s for s in inner if isinstance(s, ast.stmt)])
     return list(dict.fromkeys(names))
 
 

@@ -29,7 +29,7 @@ def completed_submission(source: Path, released: Path,
                          answers: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """The released notebook answered as a student would: each ``ex_<name>`` cell gets the
     solution from the source notebook, or ``answers[name]`` when given."""
-    solutions = {grade_id(c)[3:]: c.source for c in nbformat.read(source, as_version=4).cells
+    solutions = {(grade_id(c) or "")[3:]: c.source for c in nbformat.read(source, as_version=4).cells
                  if (grade_id(c) or "").startswith("ex_")}
     solutions.update(answers or {})
     nb = nbformat.read(released, as_version=4)
@@ -112,7 +112,7 @@ def demo_submission(course: Course, student: str) -> nbformat.NotebookNode:
     answers = DEMO_STUDENTS[student][1]
     if answers == "blank":
         return nbformat.read(released, as_version=4)
-    return completed_submission(source, released, answers)
+    return completed_submission(source, released, answers if isinstance(answers, dict) else None)
 
 
 def make_demo_course(directory: Path, course_directory: dict[str, object] | None = None) -> Course:

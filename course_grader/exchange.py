@@ -153,7 +153,8 @@ def collect_exchange(course: Course, module: str) -> ExchangeCollection:
         released = set(course.released_notebooks(module))
     except InstructorError:
         released = set()  # not generated here: any notebook will do
-    me, skipped, entries = os.geteuid(), [], {}
+    me, skipped = os.geteuid(), []
+    entries: dict = {}
     try:
         inbound_fd = os.open(inbound, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:

@@ -39,7 +39,7 @@ def _alembic_head() -> str:
 
     config = Config()
     config.set_main_option("script_location", ALEMBIC_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
+    return str(ScriptDirectory.from_config(config).get_current_head())
 
 
 def run_nbgrader(command: str, args: list[str], cwd: Path, log: Path) -> str:

@@ -32,10 +32,22 @@ from pathlib import Path
 
 import nbformat
 
-from course_grader.definitions import (_constant, _definition_binds, _segment, defined_names,  # noqa: F401
-                                       definitions_only, parse)  # (_constant: scan imports it from here)
-from course_grader.notebook_io import (MAX_BYTES, NotebookError, _normalize, _short, normalize,  # noqa: F401
-                                       read_notebook)  # (_normalize: nbgrader_normalize imports it from here)
+from course_grader.definitions import (  # noqa: F401
+    _constant,
+    _definition_binds,
+    _segment,
+    defined_names,
+    definitions_only,  # (_constant: scan imports it from here)
+    parse,
+)
+from course_grader.notebook_io import (  # noqa: F401
+    MAX_BYTES,
+    NotebookError,
+    _normalize,
+    _short,
+    normalize,
+    read_notebook,  # (_normalize: nbgrader_normalize imports it from here)
+)
 
 __all__ = ["NotebookError", "Exercise", "Source", "Submission", "MAX_BYTES", "read_notebook", "normalize",
            "read_source", "source_of", "read_submission", "grade_id", "compare", "parse", "definitions_only",

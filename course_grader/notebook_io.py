@@ -24,8 +24,9 @@ CELL_TYPES = ("code", "markdown", "raw")
 GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")  # nbgrader's schema (v3), not empty
 CELL_ID = re.compile(r"^[a-zA-Z0-9_\-]{1,64}$")  # nbformat 4.5
 # nbgrader metadata keys and the types its schema (v3) allows
-NBGRADER_TYPES = {"schema_version": int, "grade": bool, "solution": bool, "locked": bool, "task": bool,
-                  "grade_id": str, "points": (int, float), "checksum": str, "cell_type": str}
+NBGRADER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "schema_version": int, "grade": bool, "solution": bool, "locked": bool, "task": bool,
+    "grade_id": str, "points": (int, float), "checksum": str, "cell_type": str}
 
 
 class NotebookError(ValueError):
@@ -98,7 +99,8 @@ def _normalize(nb: dict) -> tuple[list[str], str]:
             or nb["nbformat_minor"] < 5:
         nb["nbformat_minor"] = 5  # as nbformat.read upgrades it: cells get ids
     nb["nbformat"] = 4
-    cells = nb.get("cells") if isinstance(nb.get("cells"), list) else []
+    found = nb.get("cells")
+    cells: list = found if isinstance(found, list) else []
     kept = []
     seen_ids: set[str] = set()
     for number, cell in enumerate(cells, 1):
@@ -173,7 +175,8 @@ def _normalize_nbgrader(metadata: dict) -> list[str]:
         if kind is None:
             continue  # nbgrader removes unknown keys itself
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)) \
-                or (key == "cell_type" and value not in CELL_TYPES) or (key == "points" and value < 0):
+                or (key == "cell_type" and value not in CELL_TYPES) \
+                or (key == "points" and isinstance(value, (int, float)) and value < 0):
             del meta[key]
             fixes.append(f"its nbgrader `{key}` was {_short(repr(value), 30)} (removed)")
     return fixes

@@ -136,7 +136,7 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
         return result
     result.notes = submission.notes
     modules = _module_names(contract.setup)
-    if released is not None and released.exists():  # cells the student added or edited are not run: noted if they show intent
+    if released is not None and released.exists():  # added or edited cells never run: noted if they show intent
         added = scan.added_code(notebook.read_notebook(submitted), notebook.read_notebook(released))
         result.flags += [f"a code cell the student added: {why}" for code in added for why in scan.gate(code, modules)]
     by_name: dict[str, ExerciseResult] = {}
@@ -165,7 +165,8 @@ def grade_notebook(submitted: Path, source: Path, released: Path | None = None, 
     return result
 
 
-def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: list[notebook.Exercise], answers: dict[str, str],
+def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: list[notebook.Exercise],
+                   answers: dict[str, str],
                    helpers: list[str], options: GradingOptions, slot: int, start: float,
                    notes: list[str] | None = None) -> dict[str, ExerciseResult]:
     """Grade the runnable exercises: the student's process in the sandbox, the tests in the grader's process.
@@ -207,7 +208,8 @@ def _run_exercises(setup: str, exercises: list[notebook.Exercise], runnable: lis
     return graded
 
 
-def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: list[notebook.Exercise], answers: dict[str, str],
+def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: list[notebook.Exercise],
+                     answers: dict[str, str],
                      helpers: list[str], options: GradingOptions, slot: int,
                      left: float) -> tuple[list[dict], str, list[str]]:
     """One student's process (sandboxed) and one grader's process talking over a socket pair."""
@@ -217,7 +219,8 @@ def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: 
     student_job = {"setup": setup, "helpers": helpers, "exercise_timeout_s": options.exercise_timeout_s,
                    "exercises": [{"name": e.name, "student": answers.get(e.name) if e.name in wanted else None}
                                  for e in order]}
-    tester_job = {"setup": setup, "exercise_timeout_s": options.exercise_timeout_s, "setup_timeout_s": SETUP_ALLOWANCE_S,
+    tester_job = {"setup": setup, "exercise_timeout_s": options.exercise_timeout_s,
+                  "setup_timeout_s": SETUP_ALLOWANCE_S,
                   "exercises": [{"name": e.name, "test": e.test, "defines": e.defines, "reference": e.reference,
                                  "graded": e.name in wanted} for e in order]}
     grader_end, student_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -230,7 +233,8 @@ def _grading_session(setup: str, exercises: list[notebook.Exercise], remaining: 
                                   stdin=job_file, stdout=out_file, stderr=err_file, pass_fds=(grader_end.fileno(),),
                                   env=_tester_environment())
         grader_end.close()
-        limits = sandbox.Limits(wall_s=min(left, SETUP_ALLOWANCE_S + len(order) * (3 * options.exercise_timeout_s + 15)),
+        wall = SETUP_ALLOWANCE_S + len(order) * (3 * options.exercise_timeout_s + 15)
+        limits = sandbox.Limits(wall_s=min(left, wall),
                                 cpu_s=int(SETUP_ALLOWANCE_S + len(order) * (options.exercise_timeout_s + 5)),
                                 memory_mb=options.memory_mb)
         try:

@@ -27,9 +27,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import course_utils
 from course_grader.cgroups import Cgroup, cgroup_name, make_cgroup
@@ -182,7 +182,7 @@ def _leased_uid(slot: int) -> Iterator[int]:
     folder.mkdir(mode=0o700, exist_ok=True)
     for offset in range(SANDBOX_UIDS):
         uid = FIRST_SANDBOX_UID + (slot + offset) % SANDBOX_UIDS
-        handle = open(folder / f"{uid}.lock", "w")
+        handle = open(folder / f"{uid}.lock", "w")  # noqa: SIM115 - held while the uid is leased
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -76,7 +76,7 @@ def _code(node: ast.AST, limit: int = 60) -> str:
 
 def _imported_names(tree: ast.AST) -> set[str]:
     """Names an import statement anywhere in ``tree`` binds (the runner gives the setup's to ``gate``)."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update((alias.asname or alias.name).split(".")[0] for alias in node.names if alias.name != "*")
@@ -161,9 +161,7 @@ class _Gate:
                 continue
             elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 scope.local.add(node.id)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                scope.local.add(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
                 scope.local.add(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
                 scope.local.add(node.rest)
@@ -175,13 +173,14 @@ class _Gate:
             scope.local.add(name)  # bound twice: not a plain alias
         scope.aliases[name] = value
 
-    def _lookup(self, name: str, scope: _Scope, depth: int = 0) -> str | None:
+    def _lookup(self, name: str, scope: _Scope | None, depth: int = 0) -> str | None:
         """The dotted path of the library object ``name`` refers to in ``scope``, or None if it is local."""
         if depth > 20:
             return None
         while scope is not None:
             if name in scope.globals:
                 scope = self.module
+                assert scope is not None
             if name in scope.local:
                 return None
             if name in scope.aliases:
@@ -202,10 +201,10 @@ class _Gate:
 
     @staticmethod
     def _outer(scope: _Scope) -> _Scope | None:
-        scope = scope.parent
-        while scope is not None and scope.kind == "class":
-            scope = scope.parent  # a class body's names are not visible in the functions inside it
-        return scope
+        outer = scope.parent
+        while outer is not None and outer.kind == "class":
+            outer = outer.parent  # a class body's names are not visible in the functions inside it
+        return outer
 
     def _path(self, node: ast.AST, scope: _Scope, depth: int = 0) -> str | None:
         """Dotted path of an attribute chain rooted at a library name (``np.testing`` -> ``numpy.testing``)."""
@@ -255,8 +254,9 @@ class _Gate:
             elif isinstance(node, ast.Name):
                 if node.id == "__builtins__":
                     self.add(node, "uses `__builtins__`")
-                elif isinstance(node.ctx, ast.Load) and (path := self._lookup(node.id, scope)) in WATCHED_PATHS:
-                    self.add(node, f"{WATCHED_PATHS[path]} (`{_short(path)}`)")
+                elif isinstance(node.ctx, ast.Load) and (watched := self._lookup(node.id, scope)) is not None \
+                        and watched in WATCHED_PATHS:
+                    self.add(node, f"{WATCHED_PATHS[watched]} (`{_short(watched)}`)")
             elif isinstance(node, ast.Call):
                 self._call(node, scope)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):

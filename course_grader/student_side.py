@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import operator
 import os
 import resource
 import select
@@ -34,11 +35,12 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from course_grader.channel import Codec, ChannelError, Endpoint
+from course_grader.channel import ChannelError, Codec, Endpoint
 
 ANSWER_FILE = "<answer cell ex_{}>"
 HELPER_FILE = "<cell you added>"
@@ -171,7 +173,9 @@ class StudentServer:
         return bool(obj)
 
     def op_convert(self, obj: Any, kind: str) -> Any:
-        return {"int": int, "float": float, "index": lambda v: v.__index__(), "str": str}[kind](obj)
+        conversions: dict[str, Callable[[Any], Any]] = {"int": int, "float": float, "index": operator.index,
+                                                        "str": str}
+        return conversions[kind](obj)
 
     def op_type(self, obj: Any) -> dict:
         """The class of a handle's object, by names only: for the grader's isinstance checks."""

@@ -177,14 +177,14 @@ class Tester:
         except OSError:
             pass
         mine.close()
-        ended = None
+        ended: dict | None = None
         deadline = time.monotonic() + 15
         while ended is None and time.monotonic() < deadline:
-            message = self.control(deadline - time.monotonic())
-            if message is None:
+            event = self.control(deadline - time.monotonic())
+            if event is None:
                 break
-            if message.get("event") == "ended" and message.get("index") == index:
-                ended = message
+            if event.get("event") == "ended" and event.get("index") == index:
+                ended = event
         status = str(ended.get("status")) if ended else "lost"
         result["status"] = status
         result["flags"] += client.flags

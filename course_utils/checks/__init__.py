@@ -227,7 +227,8 @@ def check_true(condition: Any, hint: str, *details: str) -> None:
         _fail(hint, *details)
 
 
-def check_scalar_close(actual: Any, expected: float, hint: str, *, rtol: float = 1e-6, atol: float = 1e-8, name: str = "result") -> None:
+def check_scalar_close(actual: Any, expected: float, hint: str, *, rtol: float = 1e-6, atol: float = 1e-8,
+                       name: str = "result") -> None:
     """Check a single number (a Python or NumPy scalar, or a 0-d array)."""
     array = to_array(actual, name)
     if array.shape != ():
@@ -244,7 +245,10 @@ def _snapshot(value: Any) -> Any:
 def _same(before: Any, after: Any) -> bool:
     if _isinstance(before, (_ndarray, _generic)) or (_hasattr(_type(before), "detach")):
         a, b = to_array(before, "input"), to_array(after, "input")
-        return a.shape == b.shape and _bool((_equal(a, b) | (_isnan(a.astype(_float64)) & _isnan(b.astype(_float64)))).all())
+        if a.shape != b.shape:
+            return False
+        both_nan = _isnan(a.astype(_float64)) & _isnan(b.astype(_float64))
+        return _bool((_equal(a, b) | both_nan).all())
     if _isinstance(before, _dict):
         return _isinstance(after, _dict) and before.keys() == after.keys() and _all(
             _same(before[k], after[k]) for k in before
@@ -275,7 +279,8 @@ def call_without_mutation(function: Callable[..., Any], *args: Any, name: str = 
     return result
 
 
-def call_without_warnings(function: Callable[..., Any], *args: Any, name: str = "your function", hint: str = "", **kwargs: Any) -> Any:
+def call_without_warnings(function: Callable[..., Any], *args: Any, name: str = "your function", hint: str = "",
+                          **kwargs: Any) -> Any:
     """Call ``function`` and fail on any floating-point overflow or warning.
 
     Overflow, invalid operations and division by zero raise inside the call
@@ -284,7 +289,8 @@ def call_without_warnings(function: Callable[..., Any], *args: Any, name: str = 
     """
     result, floating_point_error, warned = run_instrumented("warnings", function, args, kwargs)
     if floating_point_error:
-        _fail(hint or f"{name} is numerically unstable.", f"NumPy reported a floating-point error: {floating_point_error}.")
+        _fail(hint or f"{name} is numerically unstable.",
+              f"NumPy reported a floating-point error: {floating_point_error}.")
     if warned:
         _fail(hint or f"{name} raised a warning.", warned[0])
     return result
@@ -338,7 +344,8 @@ def build(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return factory(*args, **kwargs)
 
 
-def check_raises(exception: type[BaseException], function: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> None:
+def check_raises(exception: type[BaseException], function: Callable[..., Any], *args: Any, hint: str,
+                 **kwargs: Any) -> None:
     """Check that ``function(*args, **kwargs)`` raises ``exception``."""
     try:
         function(*args, **kwargs)

@@ -88,17 +88,16 @@ def write_image_folder(
     """
     from PIL import Image
 
-    images = np.asarray(images)
-    labels = np.asarray(labels)
-    if len(images) != len(labels):
-        raise ValueError(f"{len(images)} images but {len(labels)} labels: they must match")
-    if images.dtype != np.uint8:
-        raise ValueError(f"images must be uint8 (0..255), not {images.dtype}")
+    images_array, labels_array = np.asarray(images), np.asarray(labels)
+    if len(images_array) != len(labels_array):
+        raise ValueError(f"{len(images_array)} images but {len(labels_array)} labels: they must match")
+    if images_array.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 (0..255), not {images_array.dtype}")
     root = Path(root)
     for name in class_names:
         (root / name).mkdir(parents=True, exist_ok=True)
     paths = []
-    for index, (image, label) in enumerate(zip(images, labels)):
+    for index, (image, label) in enumerate(zip(images_array, labels_array)):
         path = root / class_names[int(label)] / f"{prefix}_{index:05d}.png"
         Image.fromarray(image).save(path)
         paths.append(path)

@@ -57,7 +57,8 @@ def seeded_sequential(seed: int, *layers: tuple, random_running_stats: bool = Fa
         if random_running_stats:
             with torch.no_grad():
                 for module in model.modules():
-                    if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                    if isinstance(module, torch.nn.modules.batchnorm._BatchNorm) and module.running_mean is not None \
+                            and module.running_var is not None:
                         module.running_mean.uniform_(-1, 1)
                         module.running_var.uniform_(0.5, 2.0)
     return model

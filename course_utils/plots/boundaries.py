@@ -33,7 +33,7 @@ def plot_decision_boundary(
     x_max, y_max = X.max(axis=0) + padding
     xx, yy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
     grid = np.c_[xx.ravel(), yy.ravel()]
-    z = np.asarray(predict(grid), dtype=float).reshape(-1)
+    z: np.ndarray = np.asarray(predict(grid), dtype=float).reshape(-1)
     if z.size != grid.shape[0]:
         raise ValueError(f"predict returned {z.size} values for {grid.shape[0]} points: return one label per row")
     if not np.all(np.isin(z, np.arange(len(CLASS_COLORS)))):

@@ -36,7 +36,8 @@ def show_images(
             image = np.moveaxis(image, 0, -1)  # channels-first tensors
         ax.imshow(image.squeeze(), cmap=cmap if image.squeeze().ndim == 2 else None)
         if labels is not None:
-            name = (lambda k: class_names[k] if class_names is not None else str(k))
+            def name(k: int) -> str:
+                return class_names[k] if class_names is not None else str(k)
             if predictions is None:
                 ax.set_title(name(int(labels[i])), fontsize=8)
             else:
