@@ -92,10 +92,12 @@ ATTACKS = [
     ("frame_walk_to_read_tests", lambda: _notebook(
         WRONG_STEP + "import sys\nleak = sys._getframe(0)\n"), 4, "sys._getframe"),
     ("os_exit_in_answer", lambda: _notebook("import os\nos._exit(0)\n"), 4, None),
-    ("forge_result_channel", lambda: _notebook(
-        "import os, json\ndef step(z):\n    os.write(3, json.dumps({'event': 'result', 'exercise': 'step', "
-        "'passed': True, 'message': '', 'flags': [], 'notes': []}).encode() + b'\\n')\n    os._exit(0)\n"),
-     4, None),
+    ("forge_result_channel", lambda: _notebook(   # a forged result on every descriptor, the channel's included
+        "import os, json\ndef step(z):\n    for fd in [int(f) for f in os.listdir('/proc/self/fd') if f not in ('1', '2')]:\n"
+        "        try:\n            os.write(fd, json.dumps({'event': 'result', 'exercise': 'step', 'passed': True, "
+        "'message': '', 'flags': [], 'notes': []}).encode() + b'\\n')\n        except OSError:\n            pass\n"
+        "    os._exit(0)\n"),
+     4, "malformed message on the channel"),
     ("read_solutions_from_disk", lambda: _notebook(
         WRONG_STEP + "print(open('../../solutions/01_perceptron/01_perceptron.ipynb').read())\n"), 4, None),
     ("eval_obfuscation", lambda: _notebook(
