@@ -167,3 +167,64 @@ def test_download_with_wrong_checksum_is_rejected(isolated, file_server, monkeyp
 def test_bad_split_name():
     with pytest.raises(ValueError, match="train' or 'test"):
         data.fashion_mnist("validation")
+
+
+# ---------------------------------------------------------------------------
+# module 07: word list and time series
+# ---------------------------------------------------------------------------
+
+def test_words_missing_file_says_how_to_get_it(tmp_path, monkeypatch):
+    import importlib
+
+    words = importlib.import_module("course_utils.datasets.words")   # the package's `words` is the loader
+    monkeypatch.setattr(words, "SYSTEM_WORDS", tmp_path / "no-such-words")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "empty"))
+    with pytest.raises(data.DatasetUnavailable, match="apt-get install wamerican") as info:
+        data.words()
+    assert "COURSE_DATA_DIR" in str(info.value) and str(tmp_path / "no-such-words") in str(info.value)
+    with pytest.raises(data.DatasetUnavailable, match="wamerican"):
+        data.words(path=tmp_path / "missing")
+
+
+def test_words_from_a_file_in_course_data_dir_are_filtered(tmp_path, monkeypatch):
+    (tmp_path / "words").write_text("Boston\ncat\ncat's\ncats\ncafé\nab\nzebra\nextraordinarily\ncat\n", encoding="utf-8")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert data.words() == ["cat", "cats", "zebra"]
+    assert data.words(min_length=2, max_length=15) == ["ab", "cat", "cats", "extraordinarily", "zebra"]
+
+
+def test_words_an_empty_list_is_reported(tmp_path):
+    (tmp_path / "words").write_text("A\nB\n")
+    with pytest.raises(data.DatasetUnavailable, match="holds no words"):
+        data.words(path=tmp_path / "words")
+
+
+@pytest.mark.skipif(not Path("/usr/share/dict/words").is_file(), reason="wamerican is not installed")
+def test_words_real_system_list(monkeypatch):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    found = data.words()
+    assert len(found) > 20_000 and "house" in found and "boston" not in found
+    assert all(w.isascii() and w.isalpha() and w.islower() and 3 <= len(w) <= 10 for w in found)
+    assert found == sorted(set(found))
+
+
+def test_series_sine_and_real_series():
+    wave = data.sine_wave(100, step=0.1)
+    assert wave.dtype == np.float32 and wave.shape == (100,)
+    np.testing.assert_allclose(wave, np.sin(0.1 * np.arange(100)), atol=1e-6)
+    assert not np.array_equal(data.sine_wave(100, noise=0.1, seed=1), wave)
+    years, spots = data.sunspots()
+    assert years[0] == 1700 and years[-1] == 2008 and len(spots) == 309 and spots.min() >= 0
+    dates, ppm = data.co2()
+    assert len(dates) == len(ppm) > 500 and np.isfinite(ppm).all() and 300 < ppm.mean() < 400
+
+
+def test_series_without_statsmodels_raises_dataset_unavailable(monkeypatch):
+    import sys
+
+    from course_utils.datasets import series
+
+    monkeypatch.setitem(sys.modules, "statsmodels.datasets", None)
+    monkeypatch.setitem(sys.modules, "statsmodels", None)
+    with pytest.raises(data.DatasetUnavailable, match="statsmodels"):
+        series.sunspots()

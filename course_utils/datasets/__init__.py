@@ -11,6 +11,8 @@ imported as modules (``from course_utils.datasets import photos``).
 - :mod:`~course_utils.datasets.sampling`           stratified subsets
 - :mod:`~course_utils.datasets.photos`             photos that ship with scikit-image/-learn, and patches of them (05)
 - :mod:`~course_utils.datasets.image_folders`      painted leaf photos in class-per-folder layout (04)
+- :mod:`~course_utils.datasets.series`             a generated sine wave, sunspots and CO2 from statsmodels (07)
+- :mod:`~course_utils.datasets.words`              an English word list, /usr/share/dict/words (07)
 
 A new data set gets its own file here, and its loader a line below.
 """
@@ -19,9 +21,12 @@ from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from course_utils.datasets.files import DatasetUnavailable
 from course_utils.datasets.handwritten_digits import digits
 from course_utils.datasets.sampling import subsample
+from course_utils.datasets.series import co2, sine_wave, sunspots
 from course_utils.datasets.toy import circles, classification_split, linearly_separable, logic_gate
+from course_utils.datasets.words import words
 
 __all__ = [
     "FASHION_MNIST_CLASSES", "DatasetUnavailable", "circles", "classification_split", "digits",
     "fashion_mnist", "linearly_separable", "logic_gate", "subsample",
+    "co2", "sine_wave", "sunspots", "words",
 ]
