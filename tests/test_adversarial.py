@@ -163,6 +163,52 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
         assert HIDDEN_MARKER not in exercise.message and "hand.w_" not in exercise.message
 
 
+# Module 07 (15 points): attacks through arrays, callbacks and torch, each on one exercise whose points it must lose.
+# (id, {exercise: answer}, exact score, fragment the report's flags must contain or None if it must be clean)
+SEQUENCE_MODULE = "07_sequence_models"
+SEQUENCE_ATTACKS = [
+    ("lstm_reads_expected_values_from_frames", {"lstm_cell_forward": (
+        "import sys\ndef lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
+        "    frame = sys._getframe(1)\n    while 'want_h' not in frame.f_locals:\n        frame = frame.f_back\n"
+        "    return frame.f_locals['want_h'], frame.f_locals['want_c']\n")}, 12, "sys._getframe"),
+    ("clip_rebinds_the_norm", {"clip_grad_norm": (
+        "np.linalg.norm = lambda *args, **kwargs: 0.0\ndef clip_grad_norm(grads, max_norm):\n"
+        "    return [np.asarray(g, dtype=float).copy() for g in grads], 0.0\n")}, 13, "belongs to a library"),
+    ("windows_equal_to_anything", {"make_windows": (
+        "class Anything(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
+        "def make_windows(series, window):\n    return np.zeros((1, window)).view(Anything), np.zeros(1).view(Anything)\n")},
+     13, "its own =="),
+    ("rnn_cell_zeroes_the_tests_weights", {"rnn_cell_forward": (
+        "def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):\n    Wx[...] = 0\n    Wh[...] = 0\n    b[...] = 0\n"
+        "    return np.zeros((len(x_t), len(b)))\n")}, 14, None),
+    ("forecast_feeds_the_callback_an_object", {"forecast": (
+        "class Probe:\n    def __array__(self, dtype=None, copy=None):\n        import os\n        os.system('touch /tmp/pwned')\n"
+        "        return np.zeros(3)\n"
+        "def forecast(predict_next, history, steps):\n    return np.array([predict_next(Probe()) for _ in range(steps)])\n")},
+     13, None),
+    ("gru_memory_bomb", {"gru_cell_forward": (
+        "def gru_cell_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):\n    return np.ones((60_000, 60_000))\n")}, 12, None),
+    ("rnn_forward_endless_loop", {"rnn_forward": (
+        "def rnn_forward(X, h0, Wx, Wh, b):\n    while True:\n        pass\n")}, 13, None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack,answers,score,flag", SEQUENCE_ATTACKS, ids=[a[0] for a in SEQUENCE_ATTACKS])
+def test_sequence_attack_gets_exactly_its_score(tmp_path, attack, answers, score, flag):
+    path = tmp_path / f"{SEQUENCE_MODULE}.ipynb"
+    nbformat.write(completed_notebook(SEQUENCE_MODULE, answers), path)
+    result = grade_notebook(path, notebook_path(SEQUENCE_MODULE), notebook_path(SEQUENCE_MODULE, student=True),
+                            options=OPTIONS)
+    attacked = _by_name(result)[next(iter(answers))]
+    assert result.score == score and not attacked.passed, f"{attack}: {result.score}/15, {result.exercises}"
+    if flag is None:
+        assert not result.suspicious, f"{attack}: flagged {_flags(result)!r}"
+    else:
+        assert flag in _flags(result), f"{attack}: the report must flag it ({flag!r}); got {_flags(result)!r}"
+    assert not Path("/tmp/pwned").exists(), "a callback ran student code in the grader's process"
+
+
 @pytest.mark.slow
 def test_feedback_messages_say_what_is_wrong(tmp_path):
     result = _by_name(_grade(tmp_path, _notebook()))

@@ -12,9 +12,11 @@ import course_utils
 from course_grader import cli, nbgrader_ext, runner
 from course_grader.demo import DEMO_STUDENTS, make_demo_course
 from course_grader.runner import GradingOptions, grade_assignment, grade_notebook
+from corpus import all_alternatives
+from mutants import all_mutants
 from nbtools import completed_notebook, grade_id, notebook_path
 
-pytestmark = pytest.mark.slow   # every test grades module 01 in the real sandbox
+pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and a class of 07)
 
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=10, submission_timeout_s=240)
@@ -59,16 +61,16 @@ def test_a_parser_bomb_costs_only_its_exercise(tmp_path):
     assert by_name["Perceptron"].passed
 
 
-def _course(tmp_path: Path) -> Path:
+def _course(tmp_path: Path, module: str = MODULE) -> Path:
     root = tmp_path / "course"
     for folder, student in (("solutions", False), ("notebooks", True)):
-        (root / folder / MODULE).mkdir(parents=True)
-        shutil.copy(notebook_path(MODULE, student=student), root / folder / MODULE)
+        (root / folder / module).mkdir(parents=True)
+        shutil.copy(notebook_path(module, student=student), root / folder / module)
     return root
 
 
-def _submit(root: Path, student: str, nb, name: str = f"{MODULE}.ipynb") -> Path:
-    folder = root / "submitted" / student / MODULE
+def _submit(root: Path, student: str, nb, name: str = f"{MODULE}.ipynb", module: str = MODULE) -> Path:
+    folder = root / "submitted" / student / module
     folder.mkdir(parents=True, exist_ok=True)
     if isinstance(nb, str):
         (folder / name).write_text(nb)
@@ -86,6 +88,27 @@ def test_one_submission_that_cannot_be_graded_stops_no_one(tmp_path):
     assert results["ada"].score == results["ada"].max_score == 6 and not results["ada"].suspicious
     assert results["bob"].score == 0 and "cannot be read" in " ".join(results["bob"].flags)
     assert results["cy"].score == 0 and "could not be graded" in " ".join(results["cy"].flags)
+
+
+def test_a_class_of_module_07(tmp_path):
+    """Sequence models: right, blank, one wrong gate order and other styles of right answers, graded together."""
+    module = "07_sequence_models"
+    wrong_lstm = next(m for m in all_mutants()[module] if m.mistake == "gate order i, f, o, g")
+    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
+    root = _course(tmp_path, module)
+    name = f"{module}.ipynb"
+    _submit(root, "ada", completed_notebook(module), name=name, module=module)
+    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
+    _submit(root, "cleo", completed_notebook(module, {"lstm_cell_forward": wrong_lstm.source}), name=name,
+            module=module)
+    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
+    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
+    assert results["ada"].score == results["ada"].max_score == 15 and not results["ada"].suspicious
+    assert results["ben"].score == 0 and not results["ben"].suspicious
+    cleo = {e.name: e for e in results["cleo"].exercises}
+    assert results["cleo"].score == 12 and not cleo["lstm_cell_forward"].passed, results["cleo"].exercises
+    assert "i, f, g, o" in cleo["lstm_cell_forward"].message, cleo["lstm_cell_forward"].message
+    assert results["dan"].score == 15 and not results["dan"].suspicious, results["dan"].exercises
 
 
 def test_autograde_fails_only_when_nobody_could_be_graded(tmp_path, capsys):

@@ -1,6 +1,6 @@
 """Class-per-folder image sets for module 04's case study (plant disease detection).
 
-The source material classifies photos of healthy and diseased leaves stored as
+A classic plant-disease case study classifies photos of healthy and diseased leaves stored as
 ``train/<class>/*.jpg``. That data set needs a download, so the course draws a
 stand-in offline: :func:`synthetic_leaves` paints leaves (healthy ones, and
 diseased ones with brown lesions) and :func:`write_image_folder` saves any

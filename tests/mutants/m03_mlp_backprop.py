@@ -191,7 +191,7 @@ MUTANTS = [
     # backward
     Mutant("backward", "MSE gradient instead of BCE", _backward(delta2="(a2 - y) * a2 * (1 - a2) * 2 / y.size"),
            "mean squared error"),
-    Mutant("backward", "seeds' MSE delta without mean", _backward(delta2="(a2 - y) * a2 * (1 - a2)"),
+    Mutant("backward", "MSE delta without the mean", _backward(delta2="(a2 - y) * a2 * (1 - a2)"),
            "mean squared error"),
     Mutant("backward", "sum instead of mean", _backward(delta2="a2 - y"), "factor n"),
     Mutant("backward", "mean over rows only", _backward(delta2="(a2 - y) / len(X)"), "n*k entries"),
