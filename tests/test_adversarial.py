@@ -11,15 +11,14 @@ what it shows the instructor is checked here.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbtools import completed_notebook, grade_id, notebook_path, read
 
 from course_grader import runner, scan
 from course_grader.runner import GradingOptions, grade_notebook
-from nbtools import completed_notebook, grade_id, notebook_path, read
 
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=5, submission_timeout_s=240)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from corpus import all_alternatives
+from mutants import all_mutants
+from nbtools import completed_notebook, grade_id, notebook_path
+
 import course_utils
 from course_grader import cli, nbgrader_ext, runner
 from course_grader.demo import DEMO_STUDENTS, make_demo_course
 from course_grader.runner import GradingOptions, grade_assignment, grade_notebook
-from corpus import all_alternatives
-from mutants import all_mutants
-from nbtools import completed_notebook, grade_id, notebook_path
 
 pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and a class of 07)
 

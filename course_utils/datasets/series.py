@@ -26,7 +26,8 @@ def _statsmodels_datasets():
     try:
         import statsmodels.datasets as datasets
     except ImportError as exc:  # pragma: no cover - statsmodels is a runtime dependency
-        raise DatasetUnavailable(f"The real time series come with statsmodels, which is not installed. {_HOW_TO_GET}") from exc
+        raise DatasetUnavailable(
+            f"The real time series come with statsmodels, which is not installed. {_HOW_TO_GET}") from exc
     return datasets
 
 
