@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from course_utils.datasets.files import DatasetUnavailable
+from course_utils.datasets.files import DatasetUnavailable, search_dirs
 
 #: where the Debian/Ubuntu package ``wamerican`` puts the list
 SYSTEM_WORDS = Path("/usr/share/dict/words")
@@ -25,12 +25,9 @@ _HOW_TO_GET = (
 
 
 def word_list_path() -> Path:
-    """The first word list found: ``COURSE_DATA_DIR`` folders, then ``/usr/share/dict/words``."""
-    candidates = []
-    for entry in os.environ.get("COURSE_DATA_DIR", "").split(os.pathsep):
-        if entry:
-            candidates += [Path(entry) / "words" / "words", Path(entry) / "words"]
-    candidates.append(SYSTEM_WORDS)
+    """The first word list found: ``COURSE_DATA_DIR`` folders (as :func:`files.search_dirs`), then
+    ``/usr/share/dict/words``."""
+    candidates = [folder / "words" for folder in search_dirs("words")] + [SYSTEM_WORDS]
     for path in candidates:
         if path.is_file():
             return path
