@@ -8,7 +8,6 @@ import gzip
 import hashlib
 import http.server
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -199,7 +198,6 @@ def test_words_an_empty_list_is_reported(tmp_path):
         data.words(path=tmp_path / "words")
 
 
-@pytest.mark.skipif(not Path("/usr/share/dict/words").is_file(), reason="wamerican is not installed")
 def test_words_real_system_list(monkeypatch):
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
     found = data.words()

@@ -25,7 +25,7 @@ def sine_wave(n: int = 2000, step: float = 0.1, phase: float = 0.0, noise: float
 def _statsmodels_datasets():
     try:
         import statsmodels.datasets as datasets
-    except ImportError as exc:  # pragma: no cover - statsmodels is a runtime dependency
+    except ImportError as exc:
         raise DatasetUnavailable(
             f"The real time series come with statsmodels, which is not installed. {_HOW_TO_GET}") from exc
     return datasets
