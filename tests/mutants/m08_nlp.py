@@ -149,7 +149,7 @@ def build_vocab(token_lists, max_size=None, min_freq=1):
     Mutant("pad_sequences", "float array", _pad(dtype="float"), "integer array"),
     Mutant("pad_sequences", "post defaults", _pad(pad_default="post", trunc_default="post"), "defaults"),
     Mutant("pad_sequences", "negative start for short sequences",
-           _pad(kept='seq[len(seq) - maxlen:] if truncating == "pre" else seq[:maxlen]'), "keeps the last maxlen"),
+           _pad(kept='seq[len(seq) - maxlen:] if truncating == "pre" else seq[:maxlen]'), "kept whole"),
     # bag_of_words
     Mutant("bag_of_words", "padding counted", _bow(keep="True"), "id 0 is padding"),
     Mutant("bag_of_words", "presence instead of counts", _bow(op="= 1"), "count every occurrence"),
