@@ -7,6 +7,9 @@ that under grading they are built where the student's code runs (see
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 
 
@@ -75,3 +78,14 @@ def tied_pair(features: int) -> torch.nn.Sequential:
 def backward_of_sum(model: torch.nn.Module, x: torch.Tensor) -> None:
     """``model(x).sum().backward()``: fills the gradients of whatever takes part."""
     model(x).sum().backward()
+
+
+def gradient_of_sum(function: Callable[..., Any], x: torch.Tensor, *args: Any) -> torch.Tensor | None:
+    """The gradient of ``function(x, *args).sum()`` with respect to a copy of ``x`` (None when the result is
+    not a tensor connected to ``x``): a test's way to check that a student's function is differentiable."""
+    leaf = x.detach().clone().requires_grad_(True)
+    out = function(leaf, *args)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return None
+    out.sum().backward()
+    return leaf.grad
