@@ -4,8 +4,9 @@
   names, the Keras weights check, and a tiny stand-in with EfficientNet-Lite's layout (05)
 - :mod:`~course_utils.models.probes`      objects test cells hand to student code with ``checks.build``:
   seeded models with probes, a plain optimizer (03, 05)
+- :mod:`~course_utils.models.graph_nodes` plain named graph nodes for graph exercises (09)
 
 Notebooks import the modules (``from course_utils.models import pretrained, probes``);
-nothing here is imported with the package, because these modules need PyTorch.
+nothing here is imported with the package, because most of these modules need PyTorch.
 A new model family gets its own file here.
 """
