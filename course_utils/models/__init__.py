@@ -3,7 +3,7 @@
 - :mod:`~course_utils.models.pretrained`  ImageNet-pretrained EfficientNet-Lite0 offline, ImageNet class
   names, the Keras weights check, and a tiny stand-in with EfficientNet-Lite's layout (05)
 - :mod:`~course_utils.models.probes`      objects test cells hand to student code with ``checks.build``:
-  seeded models with probes, a plain optimizer (03, 05)
+  seeded models with probes, a plain optimizer, a built Keras layer (03, 05, 09)
 - :mod:`~course_utils.models.graph_nodes` plain named graph nodes for graph exercises (09)
 
 Notebooks import the modules (``from course_utils.models import pretrained, probes``);

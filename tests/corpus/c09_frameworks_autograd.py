@@ -347,6 +347,9 @@ def sgd_step(params, lr):
 '''),
     # copy_dense_weights
     Alternative("copy_dense_weights", "kernel attributes and .data", '''
+import keras
+
+
 def copy_dense_weights(keras_dense, torch_linear):
     kernel = keras.ops.convert_to_numpy(keras_dense.kernel)
     bias = keras.ops.convert_to_numpy(keras_dense.bias)
