@@ -97,6 +97,10 @@ def draw_computation_graph(
     depth: dict[int, int] = {}
     for node in order:
         depth[id(node)] = 1 + max((depth[id(c)] for c in node.inputs), default=-1)
+    for node in reversed(order):  # a leaf sits just before its first user, not far left
+        users = [depth[id(u)] for u in order if any(c is node for c in u.inputs)]
+        if not tuple(node.inputs) and users:
+            depth[id(node)] = min(users) - 1
     columns: dict[int, list[Any]] = {}
     for node in order:
         columns.setdefault(depth[id(node)], []).append(node)
@@ -105,13 +109,16 @@ def draw_computation_graph(
         for row, node in enumerate(members):
             place[id(node)] = (2.2 * column, 1.3 * (row - (len(members) - 1) / 2))
     width, height = 0.85, 0.5
-    ax = axes_or_new(ax, (max(6.0, 2.0 * len(columns) + 1), max(3.0, 1.2 * max(map(len, columns.values())) + 1)))
+    rows = max(map(len, columns.values()))
+    ax = axes_or_new(ax, (min(15.0, max(6.0, 1.9 * len(columns) + 1)), min(9.0, max(2.8, 1.0 * rows + 1.2))))
     for node in order:
         x1, y1 = place[id(node)]
         for child in set(map(id, node.inputs)):
             x0, y0 = place[child]
+            bend = 0.25 if x1 - x0 > 2.5 else 0.0  # an edge that skips a column arcs around the boxes between
             ax.annotate("", xy=(x1 - width, y1), xytext=(x0 + width, y0),
-                        arrowprops=dict(arrowstyle="-|>", color="0.45", linewidth=1.0))
+                        arrowprops=dict(arrowstyle="-|>", color="0.45", linewidth=1.0,
+                                        connectionstyle=f"arc3,rad={bend}"))
     for node in order:
         x, y = place[id(node)]
         leaf = not tuple(node.inputs)
