@@ -1,4 +1,4 @@
-"""Objects that test cells hand to the student's code: seeded models with probes, a plain optimizer.
+"""Objects that test cells hand to the student's code: seeded models with probes, a plain optimizer, a Keras layer.
 
 Test cells create them with ``checks.build(probes.seeded_sequential, ...)``, so
 that under grading they are built where the student's code runs (see
@@ -89,3 +89,19 @@ def gradient_of_sum(function: Callable[..., Any], x: torch.Tensor, *args: Any) -
         return None
     out.sum().backward()
     return leaf.grad
+
+
+def keras_dense(n_in: int, n_out: int, kernel=None, bias=None, activation: str | None = None):
+    """A built ``keras.layers.Dense(n_out)`` for ``n_in`` inputs, with ``kernel`` (n_in, n_out) and ``bias`` if given.
+
+    Keras is imported here, on whichever backend the process has (see ``course_utils``: PyTorch
+    inside the grading sandbox), so that a test can hand a real Keras layer to student code.
+    """
+    import keras
+    import numpy as np
+
+    layer = keras.layers.Dense(n_out, activation=activation)
+    layer.build((None, n_in))
+    if kernel is not None:
+        layer.set_weights([np.asarray(kernel, dtype="float32"), np.asarray(bias, dtype="float32")])
+    return layer
