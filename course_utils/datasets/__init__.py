@@ -13,6 +13,7 @@ imported as modules (``from course_utils.datasets import photos``).
 - :mod:`~course_utils.datasets.image_folders`      painted leaf photos in class-per-folder layout (04)
 - :mod:`~course_utils.datasets.series`             a generated sine wave, sunspots and CO2 from statsmodels (07)
 - :mod:`~course_utils.datasets.words`              an English word list, /usr/share/dict/words (07)
+- :mod:`~course_utils.datasets.reviews`            movie-review sentences, positive and negative, shipped in data/ (08)
 
 A new data set gets its own file here, and its loader a line below.
 """
@@ -20,6 +21,7 @@ A new data set gets its own file here, and its loader a line below.
 from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from course_utils.datasets.files import DatasetUnavailable
 from course_utils.datasets.handwritten_digits import digits
+from course_utils.datasets.reviews import movie_reviews
 from course_utils.datasets.sampling import subsample
 from course_utils.datasets.series import co2, sine_wave, sunspots
 from course_utils.datasets.toy import circles, classification_split, linearly_separable, logic_gate
@@ -28,5 +30,5 @@ from course_utils.datasets.words import words
 __all__ = [
     "FASHION_MNIST_CLASSES", "DatasetUnavailable", "circles", "classification_split", "digits",
     "fashion_mnist", "linearly_separable", "logic_gate", "subsample",
-    "co2", "sine_wave", "sunspots", "words",
+    "co2", "sine_wave", "sunspots", "words", "movie_reviews",
 ]

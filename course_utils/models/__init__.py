@@ -3,9 +3,12 @@
 - :mod:`~course_utils.models.pretrained`  ImageNet-pretrained EfficientNet-Lite0 offline, ImageNet class
   names, the Keras weights check, and a tiny stand-in with EfficientNet-Lite's layout (05)
 - :mod:`~course_utils.models.probes`      objects test cells hand to student code with ``checks.build``:
-  seeded models with probes, a plain optimizer (03, 05)
+  seeded models with probes, a plain optimizer, a built Keras layer (03, 05, 09)
+- :mod:`~course_utils.models.sentence_encoder` all-MiniLM-L6-v2 offline with sentence-transformers, its files
+  verified by SHA-256, and a checksummed cache of sentence embeddings (08)
+- :mod:`~course_utils.models.graph_nodes` plain named graph nodes for graph exercises (09)
 
 Notebooks import the modules (``from course_utils.models import pretrained, probes``);
-nothing here is imported with the package, because these modules need PyTorch.
+nothing here is imported with the package, because most of these modules need PyTorch.
 A new model family gets its own file here.
 """

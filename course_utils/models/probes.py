@@ -1,4 +1,4 @@
-"""Objects that test cells hand to the student's code: seeded models with probes, a plain optimizer.
+"""Objects that test cells hand to the student's code: seeded models with probes, a plain optimizer, a Keras layer.
 
 Test cells create them with ``checks.build(probes.seeded_sequential, ...)``, so
 that under grading they are built where the student's code runs (see
@@ -6,6 +6,9 @@ that under grading they are built where the student's code runs (see
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -75,3 +78,30 @@ def tied_pair(features: int) -> torch.nn.Sequential:
 def backward_of_sum(model: torch.nn.Module, x: torch.Tensor) -> None:
     """``model(x).sum().backward()``: fills the gradients of whatever takes part."""
     model(x).sum().backward()
+
+
+def gradient_of_sum(function: Callable[..., Any], x: torch.Tensor, *args: Any) -> torch.Tensor | None:
+    """The gradient of ``function(x, *args).sum()`` with respect to a copy of ``x`` (None when the result is
+    not a tensor connected to ``x``): a test's way to check that a student's function is differentiable."""
+    leaf = x.detach().clone().requires_grad_(True)
+    out = function(leaf, *args)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return None
+    out.sum().backward()
+    return leaf.grad
+
+
+def keras_dense(n_in: int, n_out: int, kernel=None, bias=None, activation: str | None = None):
+    """A built ``keras.layers.Dense(n_out)`` for ``n_in`` inputs, with ``kernel`` (n_in, n_out) and ``bias`` if given.
+
+    Keras is imported here, on whichever backend the process has (see ``course_utils``: PyTorch
+    inside the grading sandbox), so that a test can hand a real Keras layer to student code.
+    """
+    import keras
+    import numpy as np
+
+    layer = keras.layers.Dense(n_out, activation=activation)
+    layer.build((None, n_in))
+    if kernel is not None:
+        layer.set_weights([np.asarray(kernel, dtype="float32"), np.asarray(bias, dtype="float32")])
+    return layer
