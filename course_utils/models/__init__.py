@@ -7,6 +7,10 @@
 - :mod:`~course_utils.models.sentence_encoder` all-MiniLM-L6-v2 offline with sentence-transformers, its files
   verified by SHA-256, and a checksummed cache of sentence embeddings (08)
 - :mod:`~course_utils.models.graph_nodes` plain named graph nodes for graph exercises (09)
+- :mod:`~course_utils.models.recurrent`   the read-then-write LSTM, the recurrent baseline on toy sequence tasks (11)
+- :mod:`~course_utils.models.keras_attention` a Keras ``MultiHeadAttention`` with a PyTorch layer's weights (11)
+- :mod:`~course_utils.models.encoder_attention` tokens, attention maps and layer projections of the sentence
+  encoder (11)
 
 Notebooks import the modules (``from course_utils.models import pretrained, probes``);
 nothing here is imported with the package, because most of these modules need PyTorch.

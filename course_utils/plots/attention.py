@@ -66,7 +66,7 @@ def plot_attention_heads(weights, labels: Sequence[str] | None = None, titles: S
     return fig
 
 
-def plot_positional_encoding(pe, columns: Sequence[int] = (0, 1, 4, 5, 16), ax_pair=None) -> Figure:
+def plot_positional_encoding(pe, columns: Sequence[int] = (0, 1, 10, 20, 40), ax_pair=None) -> Figure:
     """The positional encoding ``pe`` (T, d) as a heat map (positions by dimensions) beside a few columns as curves."""
     p = np.asarray(pe, dtype=float)
     if p.ndim != 2:
