@@ -163,7 +163,7 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
 
 
 # Modules 07-09: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
-# points it must lose (07: 15 points, 08: 11, 09: 9).
+# points it must lose (07: 15 points, 08: 11, 09: 9, 11: 9).
 # (id, {exercise: answer}, exact score, fragment the report's flags must contain or None if it must be clean)
 SEQUENCE_ATTACKS = [
     ("lstm_reads_expected_values_from_frames", {"lstm_cell_forward": (
@@ -210,8 +210,20 @@ AUTOGRAD_ATTACKS = [
         "torch.nn.functional.linear = lambda x, w, b=None: x\n"
         "def copy_dense_weights(keras_dense, torch_linear):\n    return torch_linear\n")}, 7, "belongs to a library"),
 ]
+ATTENTION_ATTACKS = [   # module 11: 9 points
+    ("attention_reads_the_test_from_frames", {"scaled_dot_product_attention": (
+        "import sys\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    frame = sys._getframe(1)\n"
+        "    return frame.f_locals['want_out'], frame.f_locals['want_w']\n")}, 6, "sys._getframe"),
+    ("split_heads_rebinds_torch", {"split_heads": (
+        "torch.allclose = lambda *args, **kwargs: True\ndef split_heads(x, n_heads):\n"
+        "    return x.unsqueeze(1)\n")}, 7, "belongs to a library"),
+    ("positional_encoding_memory_bomb", {"positional_encoding": (
+        "def positional_encoding(T, d):\n    return torch.as_tensor(np.ones((60_000, 60_000)))\n")}, 7, None),
+    ("causal_mask_endless_loop", {"causal_mask": "def causal_mask(T):\n    while True:\n        pass\n"}, 8, None),
+]
 MODULE_ATTACKS = ([("07_sequence_models", *a) for a in SEQUENCE_ATTACKS] + [("08_nlp", *a) for a in NLP_ATTACKS]
-                  + [("09_frameworks_autograd", *a) for a in AUTOGRAD_ATTACKS])
+                  + [("09_frameworks_autograd", *a) for a in AUTOGRAD_ATTACKS]
+                  + [("11_attention_transformers", *a) for a in ATTENTION_ATTACKS])
 
 
 @pytest.mark.slow
