@@ -39,6 +39,8 @@ _ATTENTION = [
      "BEFORE the softmax"),
     ("mask multiplies the scores", _attention(masking="scores = scores * mask"), "weight exactly 0"),
     ("mask ignored", _attention(masking="pass"), "weight exactly 0"),
+    ("boolean indexing does not broadcast", _attention(masking='scores[~mask] = float("-inf")'),
+     "not boolean indexing"),
     ("returns (weights, output)", _attention(result="weights, weights @ V"), "(output, weights) in this order"),
     ("scales Q in place", _attention(before="Q /= math.sqrt(Q.shape[-1])", scores="Q @ K.transpose(-2, -1)"),
      "in place"),
