@@ -59,6 +59,16 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
     print("attention computed for", tuple(Q.shape))
     return output, weights
 '''),
+    Alternative("scaled_dot_product_attention", "keys scaled, log-sum-exp softmax, float mask turned boolean", '''
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    keys = K * (1.0 / math.sqrt(K.shape[-1]))
+    scores = Q.matmul(keys.swapaxes(-1, -2))
+    if mask is not None:
+        allowed = mask.to(torch.bool)
+        scores = scores.masked_fill(allowed == False, -torch.inf)  # noqa: E712
+    weights = torch.exp(scores - torch.logsumexp(scores, dim=-1, keepdim=True))
+    return weights.matmul(V), weights
+'''),
     # causal_mask
     Alternative("causal_mask", "torch.tril of a bool tensor", '''
 def causal_mask(T):
