@@ -1,0 +1,93 @@
+"""Module 04's Fashion-MNIST CNN as a judge of generated images (10).
+
+:func:`fashion_classifier` trains the CNN of module 04 (conv 32 -> pool -> conv 64 -> pool ->
+FC 128 -> dropout -> FC 10) on the Fashion-MNIST training set, or loads the weights a previous
+run cached under the data cache folder (``data/models/``). :func:`judge_samples` scores
+images with it: the share classified with confidence >= a threshold, and the classes of those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
+from course_utils.datasets.files import cache_dir
+
+
+class SimpleCNN(nn.Module):
+    """Module 04's CNN for (N, 1, 28, 28) images in [0, 1] -> (N, num_classes) logits."""
+
+    def __init__(self, num_classes: int = 10) -> None:
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.5),
+                                        nn.Linear(128, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
+
+
+def _weights_path(epochs: int, seed: int) -> Path:
+    key = hashlib.sha256(json.dumps({"model": "SimpleCNN", "epochs": epochs, "seed": seed,
+                                     "torch": torch.__version__.split("+")[0]}).encode()).hexdigest()[:16]
+    return cache_dir() / "models" / f"fashion-cnn-{key}.pt"
+
+
+def fashion_classifier(epochs: int = 2, seed: int = 0, *, cache: bool = True) -> tuple[SimpleCNN, dict]:
+    """Module 04's CNN trained on all 60,000 Fashion-MNIST training images, in eval mode.
+
+    Returns ``(model, info)``; ``info`` has ``test_accuracy``, ``seconds`` (training time, 0 when
+    loaded) and ``loaded`` (True when the weights came from the cache of an earlier run with the
+    same settings).
+    """
+    from course_utils import training
+
+    path = _weights_path(epochs, seed)
+    model = SimpleCNN()
+    X_test, y_test = fashion_mnist("test")
+    test_images = torch.as_tensor(X_test[:, None] / 255.0, dtype=torch.float32)
+    info = {"loaded": False, "seconds": 0.0}
+    if cache and path.exists():
+        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+        info["loaded"] = True
+    else:
+        X_train, y_train = fashion_mnist("train")
+        torch.manual_seed(seed)
+        loader = training.make_loader(X_train[:, None] / 255.0, y_train, batch_size=64, shuffle=True, seed=seed)
+        history = training.fit(model, loader, nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), 1e-3),
+                               epochs=epochs, device="cpu", verbose=False)
+        info["seconds"] = float(sum(history["seconds"]))
+        if cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(model.state_dict(), path)
+    model.eval()
+    with torch.no_grad():
+        predicted = torch.cat([model(batch).argmax(1) for batch in test_images.split(1000)]).numpy()
+    info["test_accuracy"] = float(np.mean(predicted == y_test))
+    return model, info
+
+
+def judge_samples(classifier: nn.Module, images: torch.Tensor, threshold: float = 0.9) -> dict:
+    """Score generated images (N, 1, 28, 28) in [0, 1] with the classifier.
+
+    Returns ``confident_share`` (share of images whose top class has probability >= threshold),
+    ``classes`` (N,) the top class of each image, ``confidence`` (N,) its probability,
+    ``confident_counts`` (10,) how many confident images fall in each class, and
+    ``classes_covered`` (the names of the classes with at least one confident image).
+    """
+    classifier.eval()
+    with torch.no_grad():
+        probs = torch.softmax(classifier(images.reshape(-1, 1, 28, 28).float()), dim=1).numpy()
+    confidence, classes = probs.max(axis=1), probs.argmax(axis=1)
+    confident = confidence >= threshold
+    counts = np.bincount(classes[confident], minlength=len(FASHION_MNIST_CLASSES))
+    return {"confident_share": float(confident.mean()), "classes": classes, "confidence": confidence,
+            "confident_counts": counts,
+            "classes_covered": [FASHION_MNIST_CLASSES[c] for c in np.flatnonzero(counts)]}
