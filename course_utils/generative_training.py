@@ -13,6 +13,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from course_utils.models.generative import VAE, Generator
+
 
 def _batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
     """Shuffled index batches covering range(n) once."""
@@ -48,7 +50,7 @@ def fit_autoencoder(model: nn.Module, images: torch.Tensor, epochs: int, *, nois
     return history
 
 
-def vae_step_loss(model: nn.Module, images: torch.Tensor, loss_fn: Callable, reparameterize: Callable,
+def vae_step_loss(model: VAE, images: torch.Tensor, loss_fn: Callable, reparameterize: Callable,
                   generator: torch.Generator | None = None) -> torch.Tensor:
     """The VAE loss of one batch: encode, reparameterise with fresh noise, decode, ``loss_fn``.
 
@@ -60,7 +62,7 @@ def vae_step_loss(model: nn.Module, images: torch.Tensor, loss_fn: Callable, rep
     return loss_fn(images.flatten(1), model.decode(reparameterize(mu, log_var, eps)), mu, log_var)
 
 
-def fit_vae(model: nn.Module, images: torch.Tensor, epochs: int, loss_fn: Callable, reparameterize: Callable, *,
+def fit_vae(model: VAE, images: torch.Tensor, epochs: int, loss_fn: Callable, reparameterize: Callable, *,
             test_images: torch.Tensor | None = None, batch_size: int = 128, lr: float = 1e-3,
             seed: int = 0) -> dict[str, list[float]]:
     """Train a VAE by minimising ``loss_fn`` (the negative ELBO per image) on ``images``.
@@ -89,7 +91,7 @@ def fit_vae(model: nn.Module, images: torch.Tensor, epochs: int, loss_fn: Callab
     return history
 
 
-def negative_elbo(model: nn.Module, images: torch.Tensor, loss_fn: Callable, reparameterize: Callable, *,
+def negative_elbo(model: VAE, images: torch.Tensor, loss_fn: Callable, reparameterize: Callable, *,
                   batch_size: int = 1000, seed: int = 0) -> float:
     """Mean of ``loss_fn`` (negative ELBO, nats per image) over ``images``, one noise draw each, eval mode."""
     generator = torch.Generator().manual_seed(seed)
@@ -103,7 +105,7 @@ def negative_elbo(model: nn.Module, images: torch.Tensor, loss_fn: Callable, rep
     return total / len(images)
 
 
-def fit_gan(generator_net: nn.Module, discriminator: nn.Module, real_data: torch.Tensor, epochs: int,
+def fit_gan(generator_net: Generator, discriminator: nn.Module, real_data: torch.Tensor, epochs: int,
             d_loss_fn: Callable, g_loss_fn: Callable, *, decode: Callable | None = None,
             fixed_noise: torch.Tensor | None = None, snapshots: int = 6, batch_size: int = 128, lr: float = 2e-4,
             seed: int = 0) -> dict[str, list]:
@@ -165,7 +167,7 @@ def fit_gan(generator_net: nn.Module, discriminator: nn.Module, real_data: torch
     return history
 
 
-def sample_gan(generator_net: nn.Module, n: int = 16, *, decode: Callable | None = None, seed: int = 0,
+def sample_gan(generator_net: Generator, n: int = 16, *, decode: Callable | None = None, seed: int = 0,
                noise: torch.Tensor | None = None) -> torch.Tensor:
     """``decode(generator(noise))`` (or the raw generator output) for ``n`` noise vectors drawn with
     ``seed`` (or the given ``noise`` (n, latent_dim)), in eval mode without gradients."""

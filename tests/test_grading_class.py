@@ -174,3 +174,23 @@ def test_an_object_that_equals_everything_is_flagged(tmp_path):
     by_name = {e.name: e for e in result.exercises}
     assert not by_name["step"].passed and by_name["Perceptron"].passed
     assert any("its own ==" in flag for flag in by_name["step"].flags), by_name["step"].flags
+
+
+def test_a_class_of_module_10(tmp_path):
+    """Generative models: right, blank, the saturating generator loss and other styles of right answers."""
+    module = "10_generative_models"
+    saturating = next(m for m in all_mutants()[module] if m.mistake == "saturating loss, stable")
+    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
+    root = _course(tmp_path, module)
+    name = f"{module}.ipynb"
+    _submit(root, "ada", completed_notebook(module), name=name, module=module)
+    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
+    _submit(root, "cleo", completed_notebook(module, {"generator_loss": saturating.source}), name=name, module=module)
+    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
+    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
+    assert results["ada"].score == results["ada"].max_score == 8 and not results["ada"].suspicious
+    assert results["ben"].score == 0 and not results["ben"].suspicious
+    cleo = {e.name: e for e in results["cleo"].exercises}
+    assert results["cleo"].score == 7 and not cleo["generator_loss"].passed, results["cleo"].exercises
+    assert "non-saturating" in cleo["generator_loss"].message, cleo["generator_loss"].message
+    assert results["dan"].score == 8 and not results["dan"].suspicious, results["dan"].exercises

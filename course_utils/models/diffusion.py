@@ -57,7 +57,7 @@ class Denoiser(nn.Module):
                                  nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, dim))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        phase = (t.float() / self.steps)[:, None] * self.frequencies
+        phase = (t.float() / self.steps)[:, None] * self.get_buffer("frequencies")
         return self.net(torch.cat([x, torch.sin(phase), torch.cos(phase)], dim=1))
 
 
