@@ -133,6 +133,17 @@ class _FixedLogits(torch.nn.Module):
         return self.table[x[:, 0, 0, 0].long()]
 
 
+def test_train_one_cycle_learns_a_tiny_set():
+    torch.manual_seed(0)
+    labels = torch.arange(64) % 2
+    images = 0.3 * torch.rand(64, 1, 28, 28) + 0.6 * labels[:, None, None, None]   # class 1: bright images
+    model = fashion_classifier.SimpleCNN(num_classes=2)
+    seconds = fashion_classifier.train_one_cycle(model, images, labels, epochs=8, max_lr=3e-3, batch_size=16)
+    assert seconds > 0 and not model.training
+    with torch.no_grad():
+        assert bool((model(images).argmax(1) == labels).all())
+
+
 def test_judge_samples():
     table = torch.full((3, 10), -10.0)
     table[0, 3] = 10.0                  # sure: class 3
@@ -149,13 +160,14 @@ def test_judge_samples():
 
 def test_fashion_classifier_loads_cached_weights(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
-    path = fashion_classifier._weights_path(2, 0)
-    assert path.parent == tmp_path / "models" and path != fashion_classifier._weights_path(1, 0)
+    path = fashion_classifier._weights_path(3, 60_000, 0)
+    assert path.parent == tmp_path / "models" and path != fashion_classifier._weights_path(1, 60_000, 0)
+    assert path != fashion_classifier._weights_path(3, 10_000, 0)
     torch.manual_seed(0)
     saved = fashion_classifier.SimpleCNN()
     path.parent.mkdir(parents=True)
     torch.save(saved.state_dict(), path)
-    model, info = fashion_classifier.fashion_classifier(epochs=2, seed=0)
+    model, info = fashion_classifier.fashion_classifier(epochs=3, seed=0)
     assert info["loaded"] and info["seconds"] == 0.0 and 0.0 <= info["test_accuracy"] <= 1.0
     assert not model.training
     for a, b in zip(model.parameters(), saved.parameters()):

@@ -1,8 +1,9 @@
 """Module 04's Fashion-MNIST CNN as a judge of generated images (10).
 
 :func:`fashion_classifier` trains the CNN of module 04 (conv 32 -> pool -> conv 64 -> pool ->
-FC 128 -> dropout -> FC 10) on the Fashion-MNIST training set, or loads the weights a previous
-run cached under the data cache folder (``data/models/``). :func:`judge_samples` scores
+FC 128 -> dropout -> FC 10) with module 04's recipe (AdamW, one-cycle learning rate) on the
+Fashion-MNIST training set, or loads the weights a previous run cached under the data cache
+folder (``data/models/``). :func:`judge_samples` scores
 images with it: the share classified with confidence >= a threshold, and the classes of those.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,22 +36,44 @@ class SimpleCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
-def _weights_path(epochs: int, seed: int) -> Path:
-    key = hashlib.sha256(json.dumps({"model": "SimpleCNN", "epochs": epochs, "seed": seed,
+def _weights_path(epochs: int, n_train: int, seed: int) -> Path:
+    key = hashlib.sha256(json.dumps({"model": "SimpleCNN", "recipe": "AdamW one-cycle 5e-3, batch 128",
+                                     "epochs": epochs, "n_train": n_train, "seed": seed,
                                      "torch": torch.__version__.split("+")[0]}).encode()).hexdigest()[:16]
     return cache_dir() / "models" / f"fashion-cnn-{key}.pt"
 
 
-def fashion_classifier(epochs: int = 2, seed: int = 0, *, cache: bool = True) -> tuple[SimpleCNN, dict]:
-    """Module 04's CNN trained on all 60,000 Fashion-MNIST training images, in eval mode.
-
-    Returns ``(model, info)``; ``info`` has ``test_accuracy``, ``seconds`` (training time, 0 when
-    loaded) and ``loaded`` (True when the weights came from the cache of an earlier run with the
-    same settings).
-    """
+def train_one_cycle(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: int, max_lr: float = 5e-3,
+                    batch_size: int = 128, seed: int = 0) -> float:
+    """Module 04's recipe: AdamW (weight decay 1e-4) with a one-cycle learning rate peaking at ``max_lr``, the
+    cross-entropy on images (N, 1, 28, 28) and labels (N,). Returns the training time in seconds."""
     from course_utils import training
 
-    path = _weights_path(epochs, seed)
+    loader = training.make_loader(images, labels.numpy(), batch_size=batch_size, shuffle=True, seed=seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=max_lr, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=max_lr, total_steps=epochs * len(loader))
+    loss_fn = nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    model.train()
+    for _ in range(epochs):
+        for inputs, targets in loader:
+            optimizer.zero_grad()
+            loss_fn(model(inputs), targets).backward()
+            optimizer.step()
+            scheduler.step()
+    model.eval()
+    return time.perf_counter() - start
+
+
+def fashion_classifier(epochs: int = 3, n_train: int = 60_000, seed: int = 0, *,
+                       cache: bool = True) -> tuple[SimpleCNN, dict]:
+    """Module 04's CNN trained with module 04's recipe on the first ``n_train`` Fashion-MNIST training images,
+    in eval mode.
+
+    Returns ``(model, info)``; ``info`` has ``test_accuracy``, ``seconds`` (training time, 0 when loaded) and
+    ``loaded`` (True when the weights came from the cache of an earlier run with the same settings).
+    """
+    path = _weights_path(epochs, n_train, seed)
     model = SimpleCNN()
     X_test, y_test = fashion_mnist("test")
     test_images = torch.as_tensor(X_test[:, None] / 255.0, dtype=torch.float32)
@@ -59,11 +83,11 @@ def fashion_classifier(epochs: int = 2, seed: int = 0, *, cache: bool = True) ->
         info["loaded"] = True
     else:
         X_train, y_train = fashion_mnist("train")
-        torch.manual_seed(seed)
-        loader = training.make_loader(X_train[:, None] / 255.0, y_train, batch_size=64, shuffle=True, seed=seed)
-        history = training.fit(model, loader, nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), 1e-3),
-                               epochs=epochs, device="cpu", verbose=False)
-        info["seconds"] = float(sum(history["seconds"]))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            model = SimpleCNN()
+            images = torch.as_tensor(X_train[:n_train, None] / 255.0, dtype=torch.float32)
+            info["seconds"] = train_one_cycle(model, images, torch.as_tensor(y_train[:n_train]), epochs, seed=seed)
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             torch.save(model.state_dict(), path)
