@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import logging
+import logging.config
 import os
 import re
 import sys
@@ -28,6 +30,11 @@ APPS = {
     "zip_collect": "ZipCollectApp", "autograde": "AutogradeApp", "generate_feedback": "GenerateFeedbackApp",
     "release_feedback": "ReleaseFeedbackApp", "export": "ExportApp",
 }
+
+
+def _forget_existing_handlers() -> None:
+    """What dictConfig does to the handlers it replaces, without closing the host's streams."""
+    logging._handlers.clear()  # type: ignore[attr-defined]  # the registry of named handlers
 
 
 @functools.cache
@@ -57,8 +64,12 @@ def run_nbgrader(command: str, args: list[str], cwd: Path, log: Path) -> str:
     captured = io.StringIO()
     status: object = 0
     here, path = os.getcwd(), list(sys.path)  # nbgrader puts its working directory on sys.path
+    # traitlets configures an app's logging with logging.config.dictConfig, which closes every
+    # handler of this process; absl's handler (imported with TensorFlow) would then close the
+    # stream it writes to, e.g. a Jupyter kernel's or pytest's stderr. The host keeps its handlers.
     with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), \
             warnings.catch_warnings(record=True) as warned, \
+            unittest.mock.patch.object(logging.config, "_clearExistingHandlers", _forget_existing_handlers), \
             unittest.mock.patch.object(nbgrader.api, "get_alembic_version", _alembic_head):
         warnings.simplefilter("always")
         os.chdir(cwd)

@@ -160,3 +160,75 @@ def fit(
             print(line + f"  ({history['seconds'][-1]:.1f} s)")
     return history
 
+
+
+def sequence_accuracy(model, X, Y, batch_size: int = 1000) -> tuple[float, float]:
+    """Fraction of whole sequences right and of single tokens right: ``model(X)`` (N, T, V) logits vs ``Y`` (N, T).
+
+    ``X`` and ``Y`` are integer arrays or tensors; the model runs in eval mode without gradients.
+    """
+    import torch
+
+    device = next(model.parameters()).device
+    inputs, targets = torch.as_tensor(np.asarray(X)), torch.as_tensor(np.asarray(Y))
+    model.eval()
+    whole, tokens = 0, 0
+    with torch.no_grad():
+        for start in range(0, len(inputs), batch_size):
+            predicted = model(inputs[start:start + batch_size].to(device)).argmax(dim=-1).cpu()
+            right = predicted == targets[start:start + batch_size]
+            whole += int(right.all(dim=1).sum())
+            tokens += int(right.sum())
+    return whole / len(inputs), tokens / targets.numel()
+
+
+def fit_for_seconds(model, X, Y, seconds: float, X_val, Y_val, lr: float = 3e-3, batch_size: int = 64,
+                    eval_every: int = 50, seed: int = 0, verbose: bool = True) -> dict[str, list[float]]:
+    """Train a sequence-to-sequence ``model`` ((N, T) tokens -> (N, T, V) logits) for ``seconds`` of training time.
+
+    Adam with cross-entropy over every position, mini-batches of ``X``/``Y`` (int (N, T)) reshuffled each
+    epoch. Every ``eval_every`` steps (and at the end) the history gets ``seconds`` (training time so far,
+    evaluation not counted), ``steps``, ``loss`` (mean since the last evaluation) and, on the validation
+    set, ``sequence_accuracy`` (whole sequences right) and ``token_accuracy``.
+    """
+    import torch
+
+    device = next(model.parameters()).device
+    inputs, targets = torch.as_tensor(np.asarray(X)), torch.as_tensor(np.asarray(Y))
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history: dict[str, list[float]] = {"seconds": [], "steps": [], "loss": [], "sequence_accuracy": [],
+                                       "token_accuracy": []}
+    elapsed, steps = 0.0, 0
+    losses: list[float] = []
+
+    def record() -> None:
+        whole, token = sequence_accuracy(model, X_val, Y_val)
+        for key, value in (("seconds", elapsed), ("steps", steps), ("loss", float(np.mean(losses))),
+                           ("sequence_accuracy", whole), ("token_accuracy", token)):
+            history[key].append(value)
+        losses.clear()
+        if verbose:
+            print(f"{elapsed:5.1f} s  step {steps:>5}  loss {history['loss'][-1]:.4f}  "
+                  f"whole sequences right {whole:.1%}  tokens right {token:.1%}")
+
+    while elapsed < seconds:
+        order = torch.randperm(len(inputs), generator=generator)
+        for start in range(0, len(inputs), batch_size):
+            began = time.perf_counter()
+            model.train()
+            batch = order[start:start + batch_size]
+            logits = model(inputs[batch].to(device))
+            loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets[batch].to(device).flatten())
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            elapsed += time.perf_counter() - began
+            steps += 1
+            losses.append(loss.item())
+            if elapsed >= seconds:
+                break
+            if steps % eval_every == 0:
+                record()
+    record()
+    return history

@@ -162,8 +162,8 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
         assert HIDDEN_MARKER not in exercise.message and "hand.w_" not in exercise.message
 
 
-# Modules 07-10: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
-# points it must lose (07: 15 points, 08: 11, 09: 9, 10: 8).
+# Modules 07-11: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
+# points it must lose (07: 15 points, 08: 11, 09: 9, 10: 8, 11: 9).
 # (id, {exercise: answer}, exact score, fragment the report's flags must contain or None if it must be clean)
 SEQUENCE_ATTACKS = [
     ("lstm_reads_expected_values_from_frames", {"lstm_cell_forward": (
@@ -223,9 +223,21 @@ GENERATIVE_ATTACKS = [
     ("vae_loss_endless_loop", {"vae_loss": (
         "def vae_loss(x, logits, mu, log_var):\n    while True:\n        pass\n")}, 6, None),
 ]
+ATTENTION_ATTACKS = [   # module 11: 9 points
+    ("attention_reads_the_test_from_frames", {"scaled_dot_product_attention": (
+        "import sys\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    frame = sys._getframe(1)\n"
+        "    return frame.f_locals['want_out'], frame.f_locals['want_w']\n")}, 6, "sys._getframe"),
+    ("split_heads_rebinds_torch", {"split_heads": (
+        "torch.allclose = lambda *args, **kwargs: True\ndef split_heads(x, n_heads):\n"
+        "    return x.unsqueeze(1)\n")}, 7, "belongs to a library"),
+    ("positional_encoding_memory_bomb", {"positional_encoding": (
+        "def positional_encoding(T, d):\n    return torch.as_tensor(np.ones((60_000, 60_000)))\n")}, 7, None),
+    ("causal_mask_endless_loop", {"causal_mask": "def causal_mask(T):\n    while True:\n        pass\n"}, 8, None),
+]
 MODULE_ATTACKS = ([("07_sequence_models", *a) for a in SEQUENCE_ATTACKS] + [("08_nlp", *a) for a in NLP_ATTACKS]
                   + [("09_frameworks_autograd", *a) for a in AUTOGRAD_ATTACKS]
-                  + [("10_generative_models", *a) for a in GENERATIVE_ATTACKS])
+                  + [("10_generative_models", *a) for a in GENERATIVE_ATTACKS]
+                  + [("11_attention_transformers", *a) for a in ATTENTION_ATTACKS])
 
 
 @pytest.mark.slow

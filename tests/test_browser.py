@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -94,14 +93,33 @@ def _code_cells(path: Path) -> list[dict]:
     return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
 
 
+def _shut_down_kernels(base: str, token: str) -> None:
+    """End every notebook session, so kernels of finished modules hold no memory or CPU."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions", headers=headers), timeout=30) as reply:
+        sessions = json.load(reply)
+    for session in sessions:
+        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=60).close()
+
+
 def _kernel_idle(driver) -> bool:
     return bool(driver.find_elements(By.XPATH, "//*[contains(@class,'jp-StatusBar')]//*[contains(text(),'Idle')]"))
 
 
+@pytest.fixture
+def kernels_shut_down_after(course_server):
+    """Each module's kernel ends with its test: nine idle kernels would hold ~1.5 GB each."""
+    yield
+    base, token, _ = course_server
+    _shut_down_kernels(base, token)
+
+
 @pytest.mark.parametrize("module", module_ids())
-def test_student_runs_every_cell_without_error(course_server, browser, module, tmp_path):
+def test_student_runs_every_cell_without_error(course_server, browser, kernels_shut_down_after, module, tmp_path):
     base, token, workdir = course_server
-    browser.get(f"{base}/lab/tree/{module}.ipynb?token={token}")
+    # ?reset: a fresh workspace, so JupyterLab does not reopen (and start kernels for) earlier modules
+    browser.get(f"{base}/lab/tree/{module}.ipynb?reset&token={token}")
     wait = WebDriverWait(browser, 120)
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
     wait.until(_kernel_idle)

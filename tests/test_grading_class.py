@@ -132,6 +132,26 @@ def test_a_class_of_module_08(tmp_path):
     assert "BEFORE" in cleo["pad_sequences"].message, cleo["pad_sequences"].message
     assert results["dan"].score == 11 and not results["dan"].suspicious, results["dan"].exercises
 
+def test_a_class_of_module_11(tmp_path):
+    """Attention: right, blank, heads split by a plain reshape and other styles of right answers, graded together."""
+    module = "11_attention_transformers"
+    wrong_split = next(m for m in all_mutants()[module] if m.mistake == "plain reshape" and m.exercise == "split_heads")
+    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
+    root = _course(tmp_path, module)
+    name = f"{module}.ipynb"
+    _submit(root, "ada", completed_notebook(module), name=name, module=module)
+    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
+    _submit(root, "cleo", completed_notebook(module, {"split_heads": wrong_split.source}), name=name, module=module)
+    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
+    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
+    assert results["ada"].score == results["ada"].max_score == 9 and not results["ada"].suspicious
+    assert results["ben"].score == 0 and not results["ben"].suspicious
+    cleo = {e.name: e for e in results["cleo"].exercises}
+    assert results["cleo"].score == 7 and not cleo["split_heads"].passed, results["cleo"].exercises
+    assert "single reshape" in cleo["split_heads"].message, cleo["split_heads"].message
+    assert results["dan"].score == 9 and not results["dan"].suspicious, results["dan"].exercises
+
+
 def test_autograde_fails_only_when_nobody_could_be_graded(tmp_path, capsys):
     course = make_demo_course(tmp_path)
     assert cli.main(["roster", str(tmp_path / "roster.csv"), "--course", str(course.root)]) == 0

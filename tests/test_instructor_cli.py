@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import html
+import io
+import logging
 import os
 import re
 import subprocess
@@ -188,6 +190,29 @@ def _state(course: Course) -> list[str]:
     """Every file under submitted/ and downloaded/ (what a failed collect must leave alone)."""
     return sorted(str(p.relative_to(course.root)) for folder in ("submitted", "downloaded")
                   for p in (course.root / folder).rglob("*"))
+
+
+class _StreamClosingHandler(logging.StreamHandler):
+    """Closes its stream when closed, as absl's handler (imported with TensorFlow) does."""
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+def test_nbgrader_in_this_process_leaves_the_host_log_streams_open(fresh_course, tmp_path, capsys):
+    stream = io.StringIO()
+    handler = _StreamClosingHandler(stream)
+    host = logging.getLogger("host_of_the_grader")
+    host.addHandler(handler)
+    try:
+        roster = tmp_path / "one.csv"
+        roster.write_text("id,first_name,last_name,email\nzoe,Zoe,New,zoe@x.example\n")
+        assert cli.main(["roster", str(roster), "--course", str(fresh_course.root)]) == 0
+        assert not stream.closed, "an nbgrader app closed a log stream of the process that runs it"
+        assert handler in host.handlers
+    finally:
+        host.removeHandler(handler)
 
 
 def test_lms_zip_collects_and_bad_zips_change_nothing(fresh_course, tmp_path, capsys):

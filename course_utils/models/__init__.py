@@ -11,6 +11,10 @@
 - :mod:`~course_utils.models.fashion_classifier` module 04's CNN trained (or loaded from the cache) to judge
   generated Fashion-MNIST images (10)
 - :mod:`~course_utils.models.diffusion`   a tiny denoising diffusion model for 2-D points (10)
+- :mod:`~course_utils.models.recurrent`   the read-then-write LSTM, the recurrent baseline on toy sequence tasks (11)
+- :mod:`~course_utils.models.keras_attention` a Keras ``MultiHeadAttention`` with a PyTorch layer's weights (11)
+- :mod:`~course_utils.models.encoder_attention` tokens, attention maps and layer projections of the sentence
+  encoder (11)
 
 Notebooks import the modules (``from course_utils.models import pretrained, probes``);
 nothing here is imported with the package, because most of these modules need PyTorch.

@@ -15,8 +15,10 @@ function that needs them, so ``import course_utils.plots`` stays cheap.
 - :mod:`~course_utils.plots.graphs`      computation graphs (drawn or as Graphviz DOT) and network diagrams
 - :mod:`~course_utils.plots.evaluation`  confusion-matrix heat maps, ROC curves
 - :mod:`~course_utils.plots.latent`      2-D code spaces of autoencoders, grids of generated images
+- :mod:`~course_utils.plots.attention`   attention-weight heat maps, the positional encoding (11)
 """
 
+from course_utils.plots.attention import plot_attention, plot_attention_heads, plot_positional_encoding
 from course_utils.plots.boundaries import plot_decision_boundary
 from course_utils.plots.evaluation import plot_confusion_matrix, plot_roc_curve
 from course_utils.plots.functions import plot_functions
@@ -28,7 +30,8 @@ from course_utils.plots.optimizers import plot_optimizer_paths
 from course_utils.plots.style import CLASS_COLORS
 
 __all__ = [
-    "CLASS_COLORS", "computation_graph_dot", "draw_computation_graph", "draw_graph",
+    "CLASS_COLORS", "computation_graph_dot", "plot_attention", "plot_attention_heads", "plot_positional_encoding",
+    "draw_computation_graph", "draw_graph",
     "plot_confusion_matrix", "plot_decision_boundary", "plot_functions",
     "plot_history", "plot_latent_space", "plot_optimizer_paths", "plot_roc_curve", "show_image_grid",
     "show_images",
