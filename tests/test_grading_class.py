@@ -17,7 +17,7 @@ from course_grader import cli, nbgrader_ext, runner
 from course_grader.demo import DEMO_STUDENTS, make_demo_course
 from course_grader.runner import GradingOptions, grade_assignment, grade_notebook
 
-pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and a class of 07)
+pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and classes of 07, 08, 10 and 11)
 
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=10, submission_timeout_s=240)
@@ -91,65 +91,33 @@ def test_one_submission_that_cannot_be_graded_stops_no_one(tmp_path):
     assert results["cy"].score == 0 and "could not be graded" in " ".join(results["cy"].flags)
 
 
-def test_a_class_of_module_07(tmp_path):
-    """Sequence models: right, blank, one wrong gate order and other styles of right answers, graded together."""
-    module = "07_sequence_models"
-    wrong_lstm = next(m for m in all_mutants()[module] if m.mistake == "gate order i, f, o, g")
+# (module, exercise cleo gets wrong, the known mistake she makes, fragment of its message, full marks, her score)
+CLASSES = [
+    ("07_sequence_models", "lstm_cell_forward", "gate order i, f, o, g", "i, f, g, o", 15, 12),
+    ("08_nlp", "pad_sequences", "padding sides swapped", "BEFORE", 11, 9),
+    ("10_generative_models", "generator_loss", "saturating loss, stable", "non-saturating", 8, 7),
+    ("11_attention_transformers", "split_heads", "plain reshape", "single reshape", 9, 7),
+]
+
+
+@pytest.mark.parametrize("module,exercise,mistake,hint,full,cleos", CLASSES, ids=[c[0] for c in CLASSES])
+def test_a_class_of_a_module(tmp_path, module, exercise, mistake, hint, full, cleos):
+    """Right (ada), blank (ben), one known mistake (cleo) and other styles of right answers (dan), graded together."""
+    wrong = next(m for m in all_mutants()[module] if m.mistake == mistake and m.exercise == exercise)
     styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
     root = _course(tmp_path, module)
     name = f"{module}.ipynb"
     _submit(root, "ada", completed_notebook(module), name=name, module=module)
     _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
-    _submit(root, "cleo", completed_notebook(module, {"lstm_cell_forward": wrong_lstm.source}), name=name,
-            module=module)
+    _submit(root, "cleo", completed_notebook(module, {exercise: wrong.source}), name=name, module=module)
     _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
     results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
-    assert results["ada"].score == results["ada"].max_score == 15 and not results["ada"].suspicious
+    assert results["ada"].score == results["ada"].max_score == full and not results["ada"].suspicious
     assert results["ben"].score == 0 and not results["ben"].suspicious
     cleo = {e.name: e for e in results["cleo"].exercises}
-    assert results["cleo"].score == 12 and not cleo["lstm_cell_forward"].passed, results["cleo"].exercises
-    assert "i, f, g, o" in cleo["lstm_cell_forward"].message, cleo["lstm_cell_forward"].message
-    assert results["dan"].score == 15 and not results["dan"].suspicious, results["dan"].exercises
-
-
-
-def test_a_class_of_module_08(tmp_path):
-    """NLP: right, blank, padding on the wrong side and other styles of right answers, graded together."""
-    module = "08_nlp"
-    wrong_pad = next(m for m in all_mutants()[module] if m.mistake == "padding sides swapped")
-    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
-    root = _course(tmp_path, module)
-    name = f"{module}.ipynb"
-    _submit(root, "ada", completed_notebook(module), name=name, module=module)
-    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
-    _submit(root, "cleo", completed_notebook(module, {"pad_sequences": wrong_pad.source}), name=name, module=module)
-    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
-    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
-    assert results["ada"].score == results["ada"].max_score == 11 and not results["ada"].suspicious
-    assert results["ben"].score == 0 and not results["ben"].suspicious
-    cleo = {e.name: e for e in results["cleo"].exercises}
-    assert results["cleo"].score == 9 and not cleo["pad_sequences"].passed, results["cleo"].exercises
-    assert "BEFORE" in cleo["pad_sequences"].message, cleo["pad_sequences"].message
-    assert results["dan"].score == 11 and not results["dan"].suspicious, results["dan"].exercises
-
-def test_a_class_of_module_11(tmp_path):
-    """Attention: right, blank, heads split by a plain reshape and other styles of right answers, graded together."""
-    module = "11_attention_transformers"
-    wrong_split = next(m for m in all_mutants()[module] if m.mistake == "plain reshape" and m.exercise == "split_heads")
-    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
-    root = _course(tmp_path, module)
-    name = f"{module}.ipynb"
-    _submit(root, "ada", completed_notebook(module), name=name, module=module)
-    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
-    _submit(root, "cleo", completed_notebook(module, {"split_heads": wrong_split.source}), name=name, module=module)
-    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
-    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
-    assert results["ada"].score == results["ada"].max_score == 9 and not results["ada"].suspicious
-    assert results["ben"].score == 0 and not results["ben"].suspicious
-    cleo = {e.name: e for e in results["cleo"].exercises}
-    assert results["cleo"].score == 7 and not cleo["split_heads"].passed, results["cleo"].exercises
-    assert "single reshape" in cleo["split_heads"].message, cleo["split_heads"].message
-    assert results["dan"].score == 9 and not results["dan"].suspicious, results["dan"].exercises
+    assert results["cleo"].score == cleos and not cleo[exercise].passed, results["cleo"].exercises
+    assert hint in cleo[exercise].message, cleo[exercise].message
+    assert results["dan"].score == full and not results["dan"].suspicious, results["dan"].exercises
 
 
 def test_autograde_fails_only_when_nobody_could_be_graded(tmp_path, capsys):
@@ -196,21 +164,3 @@ def test_an_object_that_equals_everything_is_flagged(tmp_path):
     assert any("its own ==" in flag for flag in by_name["step"].flags), by_name["step"].flags
 
 
-def test_a_class_of_module_10(tmp_path):
-    """Generative models: right, blank, the saturating generator loss and other styles of right answers."""
-    module = "10_generative_models"
-    saturating = next(m for m in all_mutants()[module] if m.mistake == "saturating loss, stable")
-    styles = {a.exercise: a.source for a in reversed(all_alternatives()[module])}   # the first style of each
-    root = _course(tmp_path, module)
-    name = f"{module}.ipynb"
-    _submit(root, "ada", completed_notebook(module), name=name, module=module)
-    _submit(root, "ben", nbformat.read(notebook_path(module, student=True), as_version=4), name=name, module=module)
-    _submit(root, "cleo", completed_notebook(module, {"generator_loss": saturating.source}), name=name, module=module)
-    _submit(root, "dan", completed_notebook(module, styles), name=name, module=module)
-    results = {r.student: r for r in grade_assignment(root, module, options=OPTIONS, progress=False)}
-    assert results["ada"].score == results["ada"].max_score == 8 and not results["ada"].suspicious
-    assert results["ben"].score == 0 and not results["ben"].suspicious
-    cleo = {e.name: e for e in results["cleo"].exercises}
-    assert results["cleo"].score == 7 and not cleo["generator_loss"].passed, results["cleo"].exercises
-    assert "non-saturating" in cleo["generator_loss"].message, cleo["generator_loss"].message
-    assert results["dan"].score == 8 and not results["dan"].suspicious, results["dan"].exercises
