@@ -165,8 +165,8 @@ def test_attack_gets_exactly_its_score(tmp_path, attack, build, score, flag):
         assert HIDDEN_MARKER not in exercise.message and "hand.w_" not in exercise.message
 
 
-# Modules 07-09: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
-# points it must lose (07: 15 points, 08: 11, 09: 9, 11: 9).
+# Modules 07-11: attacks through arrays, tensors, callbacks and student classes, each on one exercise whose
+# points it must lose (07: 15 points, 08: 11, 09: 9, 10: 8, 11: 9).
 # (id, {exercise: answer}, exact score, fragment the report's flags must contain or None if it must be clean)
 SEQUENCE_ATTACKS = [
     ("lstm_reads_expected_values_from_frames", {"lstm_cell_forward": (
@@ -213,6 +213,19 @@ AUTOGRAD_ATTACKS = [
         "torch.nn.functional.linear = lambda x, w, b=None: x\n"
         "def copy_dense_weights(keras_dense, torch_linear):\n    return torch_linear\n")}, 7, "belongs to a library"),
 ]
+GENERATIVE_ATTACKS = [
+    ("kl_reads_the_test_from_frames", {"kl_divergence": (
+        "import sys\ndef kl_divergence(mu, log_var):\n    frame = sys._getframe(1)\n"
+        "    while 'reference' not in frame.f_locals:\n        frame = frame.f_back\n"
+        "    return torch.tensor(frame.f_locals['reference'], requires_grad=True)\n")}, 7, "sys._getframe"),
+    ("generator_loss_rebinds_softplus", {"generator_loss": (
+        "import torch.nn.functional as F\nF.softplus = lambda x, *args, **kwargs: x * 0\n"
+        "def generator_loss(fake_logits):\n    return fake_logits.mean() * 0\n")}, 7, "belongs to a library"),
+    ("reconstruction_errors_memory_bomb", {"reconstruction_errors": (
+        "def reconstruction_errors(model, x):\n    return torch.ones((60_000, 60_000))\n")}, 6, None),
+    ("vae_loss_endless_loop", {"vae_loss": (
+        "def vae_loss(x, logits, mu, log_var):\n    while True:\n        pass\n")}, 6, None),
+]
 ATTENTION_ATTACKS = [   # module 11: 9 points
     ("attention_reads_the_test_from_frames", {"scaled_dot_product_attention": (
         "import sys\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    frame = sys._getframe(1)\n"
@@ -226,6 +239,7 @@ ATTENTION_ATTACKS = [   # module 11: 9 points
 ]
 MODULE_ATTACKS = ([("07_sequence_models", *a) for a in SEQUENCE_ATTACKS] + [("08_nlp", *a) for a in NLP_ATTACKS]
                   + [("09_frameworks_autograd", *a) for a in AUTOGRAD_ATTACKS]
+                  + [("10_generative_models", *a) for a in GENERATIVE_ATTACKS]
                   + [("11_attention_transformers", *a) for a in ATTENTION_ATTACKS])
 
 

@@ -17,7 +17,7 @@ from course_grader import cli, nbgrader_ext, runner
 from course_grader.demo import DEMO_STUDENTS, make_demo_course
 from course_grader.runner import GradingOptions, grade_assignment, grade_notebook
 
-pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and classes of 07, 08 and 11)
+pytestmark = pytest.mark.slow   # every test grades in the real sandbox (module 01, and classes of 07, 08, 10 and 11)
 
 MODULE = "01_perceptron"
 OPTIONS = GradingOptions(exercise_timeout_s=10, submission_timeout_s=240)
@@ -95,6 +95,7 @@ def test_one_submission_that_cannot_be_graded_stops_no_one(tmp_path):
 CLASSES = [
     ("07_sequence_models", "lstm_cell_forward", "gate order i, f, o, g", "i, f, g, o", 15, 12),
     ("08_nlp", "pad_sequences", "padding sides swapped", "BEFORE", 11, 9),
+    ("10_generative_models", "generator_loss", "saturating loss, stable", "non-saturating", 8, 7),
     ("11_attention_transformers", "split_heads", "plain reshape", "single reshape", 9, 7),
 ]
 
@@ -161,3 +162,5 @@ def test_an_object_that_equals_everything_is_flagged(tmp_path):
     by_name = {e.name: e for e in result.exercises}
     assert not by_name["step"].passed and by_name["Perceptron"].passed
     assert any("its own ==" in flag for flag in by_name["step"].flags), by_name["step"].flags
+
+

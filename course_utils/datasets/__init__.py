@@ -14,11 +14,13 @@ imported as modules (``from course_utils.datasets import photos``).
 - :mod:`~course_utils.datasets.series`             a generated sine wave, sunspots and CO2 from statsmodels (07)
 - :mod:`~course_utils.datasets.words`              an English word list, /usr/share/dict/words (07)
 - :mod:`~course_utils.datasets.reviews`            movie-review sentences, positive and negative, shipped in data/ (08)
+- :mod:`~course_utils.datasets.clusters`           Gaussian clusters on a ring, and how many of them points reach (10)
 - :mod:`~course_utils.datasets.sequences`          toy sequence tasks: reverse or sort a row of digits (11)
 
 A new data set gets its own file here, and its loader a line below.
 """
 
+from course_utils.datasets.clusters import gaussian_ring, ring_modes_covered
 from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from course_utils.datasets.files import DatasetUnavailable
 from course_utils.datasets.handwritten_digits import digits
@@ -32,5 +34,6 @@ from course_utils.datasets.words import words
 __all__ = [
     "FASHION_MNIST_CLASSES", "DatasetUnavailable", "circles", "classification_split", "digits",
     "fashion_mnist", "linearly_separable", "logic_gate", "subsample",
-    "co2", "sine_wave", "sunspots", "words", "movie_reviews", "toy_sequences",
+    "co2", "sine_wave", "sunspots", "words", "movie_reviews", "toy_sequences", "gaussian_ring",
+    "ring_modes_covered",
 ]

@@ -91,6 +91,17 @@ def gradient_of_sum(function: Callable[..., Any], x: torch.Tensor, *args: Any) -
     return leaf.grad
 
 
+def gradient_of_sum_at(function: Callable[..., Any], position: int, *args: Any) -> torch.Tensor | None:
+    """The gradient of ``function(*args).sum()`` with respect to a copy of ``args[position]`` (a tensor), or None
+    when the result is not a tensor connected to it: like :func:`gradient_of_sum`, for any argument."""
+    leaf = args[position].detach().clone().requires_grad_(True)
+    out = function(*args[:position], leaf, *args[position + 1:])
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return None
+    out.sum().backward()
+    return leaf.grad
+
+
 def keras_dense(n_in: int, n_out: int, kernel=None, bias=None, activation: str | None = None):
     """A built ``keras.layers.Dense(n_out)`` for ``n_in`` inputs, with ``kernel`` (n_in, n_out) and ``bias`` if given.
 

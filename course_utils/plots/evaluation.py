@@ -1,4 +1,4 @@
-"""Pictures for evaluating classifiers (module 06): the confusion-matrix heat map.
+"""Pictures for evaluating classifiers (module 06): the confusion-matrix heat map and the ROC curve.
 
 Drawn with scikit-learn's :class:`~sklearn.metrics.ConfusionMatrixDisplay`, in the
 course's look: counts or row-normalised rates, class names, a colour map.
@@ -60,6 +60,22 @@ def plot_confusion_matrix(
             label.set_horizontalalignment("right")
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_roc_curve(fpr: np.ndarray, tpr: np.ndarray, label: str | None = None, ax: Axes | None = None,
+                   title: str | None = None) -> Axes:
+    """A ROC curve (false positive rate (K,) against true positive rate (K,), as module 06 computes them) with the
+    diagonal of a random score."""
+    ax = axes_or_new(ax, (6, 5.5))
+    ax.plot(fpr, tpr, label=label)
+    ax.plot([0, 1], [0, 1], "k--", linewidth=0.8, label="chance")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate (recall)", xlim=(-0.02, 1.02),
+           ylim=(-0.02, 1.02))
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
     return ax
