@@ -24,6 +24,7 @@ time costs only its own exercise.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import operator
@@ -42,6 +43,10 @@ import numpy as np
 from course_grader.channel import ChannelError, Codec, Endpoint
 
 ANSWER_FILE = "<answer cell ex_{}>"
+# Libraries an answer may import that take seconds to load. The student's process loads those its cells
+# name once, after the setup cell, so that the child of each exercise does not load them again. Only
+# these: they start no thread on import (safe to fork after), and loading them runs no student code.
+WARM_IMPORTS = frozenset({"torch", "torchvision", "sklearn", "scipy", "pandas", "statsmodels"})
 HELPER_FILE = "<cell you added>"
 STUDENT_FILES = ("<answer cell", "<cell you added")
 
@@ -217,6 +222,34 @@ def _same(leaf: Any, old: Any) -> bool:
 
 
 # ---------------------------------------------------------------------- process
+def warm_imports(sources: list[str]) -> list[str]:
+    """Import the modules of :data:`WARM_IMPORTS` that ``sources`` import; return their names.
+
+    A module that fails to load is skipped: the exercise's child meets the same error in the student's cell.
+    """
+    loaded = []
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[0] in WARM_IMPORTS and name not in loaded:
+                    try:
+                        importlib.import_module(name)
+                        loaded.append(name)
+                    except Exception:  # noqa: BLE001, S112 - the child reports it where the student wrote it
+                        continue
+    return loaded
+
+
 def _send(ctl: socket.socket, record: dict) -> None:
     ctl.send(json.dumps(record).encode())
 
@@ -275,6 +308,7 @@ def main() -> None:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     try:
         exec(compile(job["setup"], "<setup cell>", "exec"), namespace)
+        warm_imports(list(job.get("helpers", [])) + [e["student"] for e in job["exercises"] if e.get("student")])
         _send(ctl, {"event": "ready", "ok": True})
     except BaseException as exc:  # noqa: BLE001
         _send(ctl, {"event": "ready", "ok": False, "message": f"{type(exc).__name__}: {exc}"[:500]})

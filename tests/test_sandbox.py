@@ -390,3 +390,17 @@ def test_an_unwritable_cgroup_falls_back_to_rlimits_and_says_why(tmp_path):
     assert group is None and len(notes) == 4
     assert notes[0].startswith("no cgroup (") and "No such file or directory" in notes[0]
     assert notes[0].endswith("memory limit per process (RLIMIT_AS), not for the whole sandbox")
+
+
+def test_the_students_process_loads_the_heavy_libraries_its_cells_import_once():
+    """Imports of the allow-listed libraries are loaded before the children fork; nothing else is imported."""
+    import subprocess
+
+    code = ("import sys\nfrom course_grader.student_side import warm_imports\n"
+            "cells = ['import torch.nn as nn\\nfrom sklearn.linear_model import LogisticRegression\\n"
+            "def f():\\n    import scipy.special\\n', 'import antigravity\\nfrom . import sibling\\n', 'def broken(:',"
+            " 'import torch.nn']\n"
+            "print(warm_imports(cells), 'antigravity' in sys.modules, 'scipy.special' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("]")[0] + "]" == "['torch.nn', 'sklearn.linear_model', 'scipy.special']", out
+    assert out.split("]")[1].split() == ["False", "True"], out
