@@ -136,7 +136,7 @@ class _FixedLogits(torch.nn.Module):
 
 
 def test_the_shipped_judge_is_found_and_loads():
-    path = fashion_classifier._weights_path(3, 60_000, 0)
+    path = fashion_classifier._weights_path(fashion_classifier.JUDGE_EPOCHS, 60_000, 0)
     shipped = Path(fashion_classifier.__file__).resolve().parents[2] / "data" / "models" / path.name
     assert shipped.exists(), "data/models/ must hold the judge of the default settings"
     state = torch.load(shipped, map_location="cpu", weights_only=True)
