@@ -49,6 +49,11 @@ def test_model_shapes():
     assert torch.equal(vae(x, eps)[0], vae.decode(vae.encode(x)[0]))      # eps = 0 decodes the mean
     assert generative.Generator(latent_dim=6, out_dim=2)(torch.randn(7, 6)).shape == (7, 2)
     assert generative.Discriminator(in_dim=2)(torch.randn(7, 2)).shape == (7,)
+    forger = generative.ConvGenerator(latent_dim=6, channels=4)
+    images = forger(torch.randn(7, 6)).detach()
+    assert images.shape == (7, 1, 28, 28) and float(images.min()) >= 0 and float(images.max()) <= 1
+    detective = generative.ConvDiscriminator(channels=4)
+    assert detective(images).shape == (7,) and detective(images.reshape(7, 784)).shape == (7,)
 
 
 def test_fit_autoencoder_lowers_the_loss_and_denoises():
@@ -96,6 +101,22 @@ def test_fit_gan_history_and_sampling():
     assert samples.shape == (5, 2) and not forger.training
     assert torch.equal(samples, gen_train.sample_gan(forger, 5, seed=3))
     assert torch.allclose(gen_train.sample_gan(forger, 5, seed=3, decode=lambda c: c * 10), samples * 10)
+
+
+def test_fit_gan_on_images_calls_on_epoch():
+    torch.manual_seed(0)
+    forger, detective = generative.ConvGenerator(latent_dim=4, channels=4), generative.ConvDiscriminator(channels=4)
+    seen = []
+    history = gen_train.fit_gan(forger, detective, _images(32), 2, lambda r, f: F.softplus(-r).mean()
+                                + F.softplus(f).mean(), lambda f: F.softplus(-f).mean(), batch_size=16, snapshots=2,
+                                on_epoch=seen.append)
+    assert seen == [1, 2] and len(history["d_loss"]) == 4 and history["snapshots"][-1].shape == (16, 1, 28, 28)
+
+
+def test_the_shipped_dcgan_generator_loads():
+    forger = generative.shipped_dcgan_generator()
+    assert not forger.training and forger.latent_dim == generative.DCGAN_SETTINGS["latent_dim"]
+    assert gen_train.sample_gan(forger, 3, seed=0).shape == (3, 1, 28, 28)
 
 
 def test_gaussian_ring_and_modes_covered():
