@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from course_utils.models.generative import VAE, Generator
+from course_utils.models.generative import VAE, ConvGenerator, Generator
 
 
 def _batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
@@ -105,10 +105,10 @@ def negative_elbo(model: VAE, images: torch.Tensor, loss_fn: Callable, reparamet
     return total / len(images)
 
 
-def fit_gan(generator_net: Generator, discriminator: nn.Module, real_data: torch.Tensor, epochs: int,
+def fit_gan(generator_net: Generator | ConvGenerator, discriminator: nn.Module, real_data: torch.Tensor, epochs: int,
             d_loss_fn: Callable, g_loss_fn: Callable, *, decode: Callable | None = None,
             fixed_noise: torch.Tensor | None = None, snapshots: int = 6, batch_size: int = 128, lr: float = 2e-4,
-            seed: int = 0) -> dict[str, list]:
+            seed: int = 0, on_epoch: Callable[[int], None] | None = None) -> dict[str, list]:
     """Train a GAN on ``real_data`` (N, ...): images, or codes of an autoencoder.
 
     Each step trains the discriminator on a real and a generated batch with
@@ -118,6 +118,7 @@ def fit_gan(generator_net: Generator, discriminator: nn.Module, real_data: torch
     ``d_fake`` (mean sigmoid of the discriminator's logits on the real and the fake batch) per
     step, ``snapshot_steps`` and ``snapshots`` (``decode(generator(fixed_noise))``, or the raw
     generator output without ``decode``, at evenly spaced steps), and ``seconds`` per epoch.
+    ``on_epoch(epoch)``, if given, is called after each epoch (1, 2, ...), e.g. to save a checkpoint.
     """
     rng = torch.Generator().manual_seed(seed)
     latent_dim = generator_net.latent_dim
@@ -140,7 +141,7 @@ def fit_gan(generator_net: Generator, discriminator: nn.Module, real_data: torch
     generator_net.train()
     discriminator.train()
     snapshot(0)
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         for index in _batches(len(real_data), batch_size, rng):
             real = real_data[index]
@@ -164,10 +165,12 @@ def fit_gan(generator_net: Generator, discriminator: nn.Module, real_data: torch
             if step in snap_at:
                 snapshot(step)
         history["seconds"].append(time.perf_counter() - start)
+        if on_epoch is not None:
+            on_epoch(epoch)
     return history
 
 
-def sample_gan(generator_net: Generator, n: int = 16, *, decode: Callable | None = None, seed: int = 0,
+def sample_gan(generator_net: Generator | ConvGenerator, n: int = 16, *, decode: Callable | None = None, seed: int = 0,
                noise: torch.Tensor | None = None) -> torch.Tensor:
     """``decode(generator(noise))`` (or the raw generator output) for ``n`` noise vectors drawn with
     ``seed`` (or the given ``noise`` (n, latent_dim)), in eval mode without gradients."""

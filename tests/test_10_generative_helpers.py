@@ -49,6 +49,11 @@ def test_model_shapes():
     assert torch.equal(vae(x, eps)[0], vae.decode(vae.encode(x)[0]))      # eps = 0 decodes the mean
     assert generative.Generator(latent_dim=6, out_dim=2)(torch.randn(7, 6)).shape == (7, 2)
     assert generative.Discriminator(in_dim=2)(torch.randn(7, 2)).shape == (7,)
+    forger = generative.ConvGenerator(latent_dim=6, channels=4)
+    images = forger(torch.randn(7, 6)).detach()
+    assert images.shape == (7, 1, 28, 28) and float(images.min()) >= 0 and float(images.max()) <= 1
+    detective = generative.ConvDiscriminator(channels=4)
+    assert detective(images).shape == (7,) and detective(images.reshape(7, 784)).shape == (7,)
 
 
 def test_fit_autoencoder_lowers_the_loss_and_denoises():
@@ -98,6 +103,22 @@ def test_fit_gan_history_and_sampling():
     assert torch.allclose(gen_train.sample_gan(forger, 5, seed=3, decode=lambda c: c * 10), samples * 10)
 
 
+def test_fit_gan_on_images_calls_on_epoch():
+    torch.manual_seed(0)
+    forger, detective = generative.ConvGenerator(latent_dim=4, channels=4), generative.ConvDiscriminator(channels=4)
+    seen = []
+    history = gen_train.fit_gan(forger, detective, _images(32), 2, lambda r, f: F.softplus(-r).mean()
+                                + F.softplus(f).mean(), lambda f: F.softplus(-f).mean(), batch_size=16, snapshots=2,
+                                on_epoch=seen.append)
+    assert seen == [1, 2] and len(history["d_loss"]) == 4 and history["snapshots"][-1].shape == (16, 1, 28, 28)
+
+
+def test_the_shipped_dcgan_generator_loads():
+    forger = generative.shipped_dcgan_generator()
+    assert not forger.training and forger.latent_dim == generative.DCGAN_SETTINGS["latent_dim"]
+    assert gen_train.sample_gan(forger, 3, seed=0).shape == (3, 1, 28, 28)
+
+
 def test_gaussian_ring_and_modes_covered():
     ring = clusters.gaussian_ring(800, modes=8, seed=1)
     assert ring.shape == (800, 2) and ring.dtype == np.float32
@@ -136,7 +157,7 @@ class _FixedLogits(torch.nn.Module):
 
 
 def test_the_shipped_judge_is_found_and_loads():
-    path = fashion_classifier._weights_path(3, 60_000, 0)
+    path = fashion_classifier._weights_path(fashion_classifier.JUDGE_EPOCHS, 60_000, 0)
     shipped = Path(fashion_classifier.__file__).resolve().parents[2] / "data" / "models" / path.name
     assert shipped.exists(), "data/models/ must hold the judge of the default settings"
     state = torch.load(shipped, map_location="cpu", weights_only=True)

@@ -2,7 +2,8 @@
 
 :func:`fashion_classifier` trains the CNN of module 04 (conv 32 -> pool -> conv 64 -> pool ->
 FC 128 -> dropout -> FC 10) with module 04's recipe (AdamW, one-cycle learning rate) on the
-Fashion-MNIST training set, or loads its weights: those the course ships in ``data/models/``
+Fashion-MNIST training set, by default for :data:`JUDGE_EPOCHS` epochs (longer than module 04's three:
+the judge should be sure of real images), or loads its weights: those the course ships in ``data/models/``
 (for the default settings; see ``data/models/README.md``), or those a previous run cached in the
 data cache folder. :func:`judge_samples` scores images with it: the share classified with
 confidence >= a threshold, and the classes of those.
@@ -21,6 +22,9 @@ from torch import nn
 
 from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from course_utils.datasets.files import cache_dir
+
+#: epochs of the judge the course ships (module 04 trains 3; 15 make it sure of most real test images)
+JUDGE_EPOCHS = 15
 
 
 class SimpleCNN(nn.Module):
@@ -65,7 +69,7 @@ def train_one_cycle(model: nn.Module, images: torch.Tensor, labels: torch.Tensor
     return time.perf_counter() - start
 
 
-def fashion_classifier(epochs: int = 3, n_train: int = 60_000, seed: int = 0, *, n_test: int = 10_000,
+def fashion_classifier(epochs: int = JUDGE_EPOCHS, n_train: int = 60_000, seed: int = 0, *, n_test: int = 10_000,
                        cache: bool = True) -> tuple[SimpleCNN, dict]:
     """Module 04's CNN trained with module 04's recipe on the first ``n_train`` Fashion-MNIST training images,
     in eval mode.

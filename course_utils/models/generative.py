@@ -1,11 +1,15 @@
-"""Small MLP autoencoders, a variational autoencoder and a GAN for 28x28 images (10).
+"""Small MLP autoencoders, a variational autoencoder and two GANs for 28x28 images (10).
 
-Images are float tensors ``(N, 1, 28, 28)`` (or ``(N, 784)``) with pixels in [0, 1]; every
-model flattens its input. The GAN's two MLPs work on points (N, D): codes of an autoencoder
-or 2-D toy data.
+Images are float tensors ``(N, 1, 28, 28)`` (or ``(N, 784)``) with pixels in [0, 1]; the MLP
+models flatten their input. The MLP GAN (:class:`Generator`, :class:`Discriminator`) works on
+points (N, D), such as 2-D toy data; the convolutional GAN (:class:`ConvGenerator`,
+:class:`ConvDiscriminator`) is a small DCGAN that makes and judges images.
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -94,3 +98,63 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)
+
+
+#: the DCGAN of module 10: the notebook trains it for one epoch, scripts/train-dcgan.py for longer
+DCGAN_SETTINGS = {"latent_dim": 32, "channels": 16}
+#: the generator scripts/train-dcgan.py trained for :data:`SHIPPED_DCGAN_EPOCHS` epochs, in data/models/
+SHIPPED_DCGAN_EPOCHS = 11
+SHIPPED_DCGAN_SHA256 = "51ddea633bbaa9d6e9d020608a0fcc11a1bef175776374d0d8a9a3302800e2b3"
+
+
+class ConvGenerator(nn.Module):
+    """A small DCGAN generator: noise (N, latent_dim) -> images (N, 1, 28, 28) in [0, 1].
+
+    Linear -> (2c, 7, 7) -> BatchNorm, ReLU -> ConvTranspose 4x4 stride 2 -> (c, 14, 14) -> BatchNorm,
+    ReLU -> ConvTranspose 4x4 stride 2 -> (1, 28, 28) -> sigmoid, with c = ``channels``.
+    """
+
+    def __init__(self, latent_dim: int = 32, channels: int = 32) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        wide = 2 * channels
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim, wide * 7 * 7, bias=False), nn.BatchNorm1d(wide * 7 * 7), nn.ReLU(),
+            nn.Unflatten(1, (wide, 7, 7)),
+            nn.ConvTranspose2d(wide, channels, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.ConvTranspose2d(channels, 1, 4, stride=2, padding=1), nn.Sigmoid())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+class ConvDiscriminator(nn.Module):
+    """A small DCGAN discriminator: images (N, 1, 28, 28) -> one logit each (N,), high means "real".
+
+    Conv 4x4 stride 2 -> (c, 14, 14), LeakyReLU (no BatchNorm on the first layer) -> conv 4x4 stride 2
+    -> (2c, 7, 7), BatchNorm, LeakyReLU -> linear, with c = ``channels``.
+    """
+
+    def __init__(self, channels: int = 32) -> None:
+        super().__init__()
+        wide = 2 * channels
+        self.net = nn.Sequential(
+            nn.Conv2d(1, channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Conv2d(channels, wide, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(wide), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(wide * 7 * 7, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x.reshape(-1, 1, 28, 28)).squeeze(1)
+
+
+def shipped_dcgan_generator() -> ConvGenerator:
+    """The generator of :data:`DCGAN_SETTINGS` that ``scripts/train-dcgan.py`` trained for
+    :data:`SHIPPED_DCGAN_EPOCHS` epochs on the 60,000 training images, loaded from ``data/models/``
+    after checking its SHA-256, in eval mode."""
+    path = (Path(__file__).resolve().parents[2] / "data" / "models"
+            / f"dcgan-generator-{SHIPPED_DCGAN_EPOCHS}ep.pt")
+    if hashlib.sha256(path.read_bytes()).hexdigest() != SHIPPED_DCGAN_SHA256:
+        raise ValueError(f"{path} does not have the SHA-256 of the shipped generator; see data/models/README.md")
+    forger = ConvGenerator(**DCGAN_SETTINGS)
+    forger.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    return forger.eval()
