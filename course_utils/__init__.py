@@ -6,8 +6,8 @@
   activations, optimizer paths, images, graphs, confusion matrices
 - :mod:`course_utils.models`    pretrained networks and the objects test cells hand to student code
 - :mod:`course_utils.checks`    assertion helpers for graded test cells (what the grader imports)
-- :mod:`course_utils.training`  seeding, data loaders, a PyTorch fit loop with history, evaluation
-- :mod:`course_utils.generative_training`  the training loops of autoencoders, the VAE and the GAN (10)
+- :mod:`course_utils.training`  seeding, data loaders, a PyTorch fit loop with history, evaluation;
+  ``training.generative``: the loops of autoencoders, the VAE and the GAN (10)
 - :mod:`course_utils.widgets`   ``interact`` that also runs headless (grading, benchmarks)
 - :mod:`course_utils.results`   headline figures for the benchmark
 - :mod:`course_utils.settings`  run-mode switches read from the environment

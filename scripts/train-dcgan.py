@@ -2,7 +2,7 @@
 
 The notebook trains the same networks with the same loop for one epoch, which is what fits in its
 time budget; this script trains them longer. It uses the same code (``models.generative.ConvGenerator``
-and ``ConvDiscriminator``, ``generative_training.fit_gan``) and the reference versions of the student's
+and ``ConvDiscriminator``, ``training.generative.fit_gan``) and the reference versions of the student's
 two losses of module 10 (Exercises 5 and 6). Usage, from the checkout (two cores: about a minute per epoch):
 
     OMP_NUM_THREADS=2 PYTHONPATH=. python scripts/train-dcgan.py [EPOCHS]
@@ -20,9 +20,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from course_utils import generative_training as gen_train
 from course_utils.datasets import fashion_mnist
 from course_utils.models import generative
+from course_utils.training import generative as gen_train
 
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:

@@ -14,10 +14,10 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from course_utils import generative_training as gen_train  # noqa: E402
 from course_utils import plots  # noqa: E402
 from course_utils.datasets import clusters  # noqa: E402
 from course_utils.models import diffusion, fashion_classifier, generative, probes  # noqa: E402
+from course_utils.training import generative as gen_train  # noqa: E402
 
 
 def _kl(mu, log_var):
