@@ -90,8 +90,7 @@ def test_fit_gan_history_and_sampling():
     def g_loss(fake):
         return F.softplus(-fake).mean()
 
-    history = gen_train.fit_gan(forger, detective, points, 2, d_loss, g_loss, batch_size=64, snapshots=3,
-                                decode=lambda codes: codes * 10)
+    history = gen_train.fit_gan(forger, detective, points, 2, d_loss, g_loss, batch_size=64, snapshots=3)
     steps = 2 * 4
     assert all(len(history[key]) == steps for key in ("d_loss", "g_loss", "d_real", "d_fake"))
     assert history["snapshot_steps"] == [0, 4, 8] and len(history["snapshots"]) == 3
@@ -100,7 +99,6 @@ def test_fit_gan_history_and_sampling():
     samples = gen_train.sample_gan(forger, 5, seed=3)
     assert samples.shape == (5, 2) and not forger.training
     assert torch.equal(samples, gen_train.sample_gan(forger, 5, seed=3))
-    assert torch.allclose(gen_train.sample_gan(forger, 5, seed=3, decode=lambda c: c * 10), samples * 10)
 
 
 def test_fit_gan_on_images_calls_on_epoch():
@@ -117,6 +115,15 @@ def test_the_shipped_dcgan_generator_loads():
     forger = generative.shipped_dcgan_generator()
     assert not forger.training and forger.latent_dim == generative.DCGAN_SETTINGS["latent_dim"]
     assert gen_train.sample_gan(forger, 3, seed=0).shape == (3, 1, 28, 28)
+
+
+def test_a_missing_or_changed_dcgan_generator_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(generative, "SHIPPED_DCGAN_SHA256", "0" * 64)
+    with pytest.raises(ValueError, match="SHA-256 of the shipped generator"):
+        generative.shipped_dcgan_generator()
+    monkeypatch.setattr(generative, "SHIPPED_DCGAN_EPOCHS", 999)
+    with pytest.raises(FileNotFoundError, match="train-dcgan.py"):
+        generative.shipped_dcgan_generator()
 
 
 def test_gaussian_ring_and_modes_covered():

@@ -153,6 +153,9 @@ def shipped_dcgan_generator() -> ConvGenerator:
     after checking its SHA-256, in eval mode."""
     path = (Path(__file__).resolve().parents[2] / "data" / "models"
             / f"dcgan-generator-{SHIPPED_DCGAN_EPOCHS}ep.pt")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: restore it from the course repository (git checkout data/models) "
+                                f"or recreate it with scripts/train-dcgan.py {SHIPPED_DCGAN_EPOCHS}")
     if hashlib.sha256(path.read_bytes()).hexdigest() != SHIPPED_DCGAN_SHA256:
         raise ValueError(f"{path} does not have the SHA-256 of the shipped generator; see data/models/README.md")
     forger = ConvGenerator(**DCGAN_SETTINGS)

@@ -106,18 +106,18 @@ def negative_elbo(model: VAE, images: torch.Tensor, loss_fn: Callable, reparamet
 
 
 def fit_gan(generator_net: Generator | ConvGenerator, discriminator: nn.Module, real_data: torch.Tensor, epochs: int,
-            d_loss_fn: Callable, g_loss_fn: Callable, *, decode: Callable | None = None,
+            d_loss_fn: Callable, g_loss_fn: Callable, *,
             fixed_noise: torch.Tensor | None = None, snapshots: int = 6, batch_size: int = 128, lr: float = 2e-4,
             seed: int = 0, on_epoch: Callable[[int], None] | None = None) -> dict[str, list]:
-    """Train a GAN on ``real_data`` (N, ...): images, or codes of an autoencoder.
+    """Train a GAN on ``real_data`` (N, ...): images, or points such as 2-D toy data.
 
     Each step trains the discriminator on a real and a generated batch with
     ``d_loss_fn(real_logits, fake_logits)``, then the generator with ``g_loss_fn(fake_logits)``,
     both with Adam (lr, betas 0.5 and 0.999, as in the DCGAN paper). ``generator_net`` has an
     attribute ``latent_dim``. History: ``d_loss`` and ``g_loss`` per step, ``d_real`` and
     ``d_fake`` (mean sigmoid of the discriminator's logits on the real and the fake batch) per
-    step, ``snapshot_steps`` and ``snapshots`` (``decode(generator(fixed_noise))``, or the raw
-    generator output without ``decode``, at evenly spaced steps), and ``seconds`` per epoch.
+    step, ``snapshot_steps`` and ``snapshots`` (``generator(fixed_noise)`` at evenly spaced
+    steps), and ``seconds`` per epoch.
     ``on_epoch(epoch)``, if given, is called after each epoch (1, 2, ...), e.g. to save a checkpoint.
     """
     rng = torch.Generator().manual_seed(seed)
@@ -133,7 +133,7 @@ def fit_gan(generator_net: Generator | ConvGenerator, discriminator: nn.Module, 
                                 "snapshot_steps": [], "snapshots": [], "seconds": []}
 
     def snapshot(step: int) -> None:
-        history["snapshots"].append(sample_gan(generator_net, decode=decode, noise=fixed_noise))
+        history["snapshots"].append(sample_gan(generator_net, noise=fixed_noise))
         history["snapshot_steps"].append(step)
         generator_net.train()
 
@@ -170,13 +170,12 @@ def fit_gan(generator_net: Generator | ConvGenerator, discriminator: nn.Module, 
     return history
 
 
-def sample_gan(generator_net: Generator | ConvGenerator, n: int = 16, *, decode: Callable | None = None, seed: int = 0,
+def sample_gan(generator_net: Generator | ConvGenerator, n: int = 16, *, seed: int = 0,
                noise: torch.Tensor | None = None) -> torch.Tensor:
-    """``decode(generator(noise))`` (or the raw generator output) for ``n`` noise vectors drawn with
+    """The generator's output for ``n`` noise vectors drawn with
     ``seed`` (or the given ``noise`` (n, latent_dim)), in eval mode without gradients."""
     if noise is None:
         noise = torch.randn(n, generator_net.latent_dim, generator=torch.Generator().manual_seed(seed))
     generator_net.eval()
     with torch.no_grad():
-        out = generator_net(noise)
-        return decode(out) if decode is not None else out
+        return generator_net(noise)
