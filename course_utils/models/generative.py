@@ -101,17 +101,18 @@ class Discriminator(nn.Module):
 
 
 #: the DCGAN of module 10: the notebook trains it for one epoch, scripts/train-dcgan.py for longer
-DCGAN_SETTINGS = {"latent_dim": 32, "channels": 16}
+DCGAN_SETTINGS = {"latent_dim": 32, "channels": 32}
 #: the generator scripts/train-dcgan.py trained for :data:`SHIPPED_DCGAN_EPOCHS` epochs, in data/models/
-SHIPPED_DCGAN_EPOCHS = 11
-SHIPPED_DCGAN_SHA256 = "51ddea633bbaa9d6e9d020608a0fcc11a1bef175776374d0d8a9a3302800e2b3"
+SHIPPED_DCGAN_EPOCHS = 30
+SHIPPED_DCGAN_SHA256 = "a55646bd8788125dea4ff3f82a16fda58a9a93102482238733e30c932a7a874c"
 
 
 class ConvGenerator(nn.Module):
     """A small DCGAN generator: noise (N, latent_dim) -> images (N, 1, 28, 28) in [0, 1].
 
-    Linear -> (2c, 7, 7) -> BatchNorm, ReLU -> ConvTranspose 4x4 stride 2 -> (c, 14, 14) -> BatchNorm,
-    ReLU -> ConvTranspose 4x4 stride 2 -> (1, 28, 28) -> sigmoid, with c = ``channels``.
+    Linear -> (2c, 7, 7) -> BatchNorm, ReLU -> conv 3x3 -> (2c, 7, 7) -> BatchNorm, ReLU ->
+    ConvTranspose 4x4 stride 2 -> (c, 14, 14) -> BatchNorm, ReLU -> ConvTranspose 4x4 stride 2
+    -> (1, 28, 28) -> sigmoid, with c = ``channels``.
     """
 
     def __init__(self, latent_dim: int = 32, channels: int = 32) -> None:
@@ -121,6 +122,7 @@ class ConvGenerator(nn.Module):
         self.net = nn.Sequential(
             nn.Linear(latent_dim, wide * 7 * 7, bias=False), nn.BatchNorm1d(wide * 7 * 7), nn.ReLU(),
             nn.Unflatten(1, (wide, 7, 7)),
+            nn.Conv2d(wide, wide, 3, padding=1, bias=False), nn.BatchNorm2d(wide), nn.ReLU(),
             nn.ConvTranspose2d(wide, channels, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
             nn.ConvTranspose2d(channels, 1, 4, stride=2, padding=1), nn.Sigmoid())
 
@@ -132,7 +134,8 @@ class ConvDiscriminator(nn.Module):
     """A small DCGAN discriminator: images (N, 1, 28, 28) -> one logit each (N,), high means "real".
 
     Conv 4x4 stride 2 -> (c, 14, 14), LeakyReLU (no BatchNorm on the first layer) -> conv 4x4 stride 2
-    -> (2c, 7, 7), BatchNorm, LeakyReLU -> linear, with c = ``channels``.
+    -> (2c, 7, 7), BatchNorm, LeakyReLU -> conv 3x3 -> (2c, 7, 7), BatchNorm, LeakyReLU -> linear,
+    with c = ``channels``.
     """
 
     def __init__(self, channels: int = 32) -> None:
@@ -141,6 +144,7 @@ class ConvDiscriminator(nn.Module):
         self.net = nn.Sequential(
             nn.Conv2d(1, channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
             nn.Conv2d(channels, wide, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(wide), nn.LeakyReLU(0.2),
+            nn.Conv2d(wide, wide, 3, padding=1, bias=False), nn.BatchNorm2d(wide), nn.LeakyReLU(0.2),
             nn.Flatten(), nn.Linear(wide * 7 * 7, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
