@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from course_utils import training
 from course_utils.datasets.fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from course_utils.datasets.files import cache_dir
 
@@ -51,8 +52,6 @@ def train_one_cycle(model: nn.Module, images: torch.Tensor, labels: torch.Tensor
                     batch_size: int = 128, seed: int = 0) -> float:
     """Module 04's recipe: AdamW (weight decay 1e-4) with a one-cycle learning rate peaking at ``max_lr``, the
     cross-entropy on images (N, 1, 28, 28) and labels (N,). Returns the training time in seconds."""
-    from course_utils import training
-
     loader = training.make_loader(images, labels.numpy(), batch_size=batch_size, shuffle=True, seed=seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=max_lr, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=max_lr, total_steps=epochs * len(loader))
@@ -100,10 +99,7 @@ def fashion_classifier(epochs: int = JUDGE_EPOCHS, n_train: int = 60_000, seed: 
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             torch.save(model.state_dict(), path)
-    model.eval()
-    with torch.no_grad():
-        predicted = torch.cat([model(batch).argmax(1) for batch in test_images.split(1000)]).numpy()
-    info["test_accuracy"] = float(np.mean(predicted == y_test))
+    info["test_accuracy"] = float(np.mean(training.predict(model, test_images).argmax(1) == y_test))
     return model, info
 
 

@@ -75,10 +75,10 @@ class VAE(nn.Module):
 
 
 class Generator(nn.Module):
-    """Noise (N, latent_dim) -> points (N, out_dim): an MLP with two LeakyReLU hidden layers and a
-    linear output (the points are codes of an autoencoder, or 2-D points)."""
+    """Noise (N, latent_dim) -> points (N, out_dim), such as 2-D toy data: an MLP with two LeakyReLU
+    hidden layers and a linear output."""
 
-    def __init__(self, latent_dim: int = 16, out_dim: int = 20, hidden: int = 256) -> None:
+    def __init__(self, latent_dim: int = 2, out_dim: int = 2, hidden: int = 64) -> None:
         super().__init__()
         self.latent_dim = latent_dim
         self.net = nn.Sequential(nn.Linear(latent_dim, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
@@ -91,7 +91,7 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     """Points (N, in_dim) -> one logit each (N,): high means "real"."""
 
-    def __init__(self, in_dim: int = 20, hidden: int = 256) -> None:
+    def __init__(self, in_dim: int = 2, hidden: int = 64) -> None:
         super().__init__()
         self.net = nn.Sequential(nn.Linear(in_dim, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
                                  nn.LeakyReLU(0.2), nn.Linear(hidden, 1))

@@ -83,17 +83,12 @@ def backward_of_sum(model: torch.nn.Module, x: torch.Tensor) -> None:
 def gradient_of_sum(function: Callable[..., Any], x: torch.Tensor, *args: Any) -> torch.Tensor | None:
     """The gradient of ``function(x, *args).sum()`` with respect to a copy of ``x`` (None when the result is
     not a tensor connected to ``x``): a test's way to check that a student's function is differentiable."""
-    leaf = x.detach().clone().requires_grad_(True)
-    out = function(leaf, *args)
-    if not isinstance(out, torch.Tensor) or not out.requires_grad:
-        return None
-    out.sum().backward()
-    return leaf.grad
+    return gradient_of_sum_at(function, 0, x, *args)
 
 
 def gradient_of_sum_at(function: Callable[..., Any], position: int, *args: Any) -> torch.Tensor | None:
     """The gradient of ``function(*args).sum()`` with respect to a copy of ``args[position]`` (a tensor), or None
-    when the result is not a tensor connected to it: like :func:`gradient_of_sum`, for any argument."""
+    when the result is not a tensor connected to it."""
     leaf = args[position].detach().clone().requires_grad_(True)
     out = function(*args[:position], leaf, *args[position + 1:])
     if not isinstance(out, torch.Tensor) or not out.requires_grad:

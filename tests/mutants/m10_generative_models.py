@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mutants import Mutant
 
 
-def _errors(body: str) -> str:
-    return f'''
-def reconstruction_errors(model, x):
-    {body}
-'''
+def _answer(signature: str, imports: str = "") -> Callable[[str], str]:
+    """A builder of wrong cells: ``def <signature>:`` with the given one-statement body (imports first)."""
+    header = f"\n{imports}\n\n\n" if imports else "\n"
+    return lambda body: f"{header}def {signature}:\n    {body}\n"
 
 
-def _reparam(body: str) -> str:
-    return f'''
-def reparameterize(mu, log_var, eps):
-    {body}
-'''
-
-
-def _kl(body: str) -> str:
-    return f'''
-def kl_divergence(mu, log_var):
-    {body}
-'''
-
-
-def _vae(body: str) -> str:
-    return f'''
-import torch.nn.functional as F
-
-
-def vae_loss(x, logits, mu, log_var):
-    {body}
-'''
-
-
-def _d(body: str) -> str:
-    return f'''
-import torch.nn.functional as F
-
-
-def discriminator_loss(real_logits, fake_logits):
-    {body}
-'''
-
-
-def _g(body: str) -> str:
-    return f'''
-import torch.nn.functional as F
-
-
-def generator_loss(fake_logits):
-    {body}
-'''
+_F = "import torch.nn.functional as F"
+_errors = _answer("reconstruction_errors(model, x)")
+_reparam = _answer("reparameterize(mu, log_var, eps)")
+_kl = _answer("kl_divergence(mu, log_var)")
+_vae = _answer("vae_loss(x, logits, mu, log_var)", _F)
+_d = _answer("discriminator_loss(real_logits, fake_logits)", _F)
+_g = _answer("generator_loss(fake_logits)", _F)
 
 
 _RESTORE = "was_training = model.training\n    model.eval()\n    with torch.no_grad():\n        out = model(x)\n" \
